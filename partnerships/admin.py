@@ -1,0 +1,753 @@
+"""Django admin, made for admins who edit records all day.
+
+Stage moves, status changes, completions and deletes go through ``lifecycle.py``
+(bulk actions with a confirmation form), never a raw field edit that would skip
+the stage history. Changelists select what they show up front, so they run a
+fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from partnerships import lifecycle, permissions, text_search
+from partnerships.errors import DomainError
+from partnerships.forms import (
+    ActionCompleteForm,
+    DocumentFileFormMixin,
+    ReassignForm,
+    StageMoveForm,
+    StatusChangeForm,
+    VersionedModelFormMixin,
+)
+from partnerships.models import (
+    AbandonReason,
+    Action,
+    Contact,
+    Document,
+    DocumentSignatory,
+    ExchangeRate,
+    Meeting,
+    Organization,
+    OrganizationKind,
+    OrganizationRelation,
+    Partnership,
+    PartnershipParty,
+    Sector,
+    StageChange,
+    StatusChange,
+)
+
+admin.site.site_header = _("Partnership CRM administration")
+admin.site.site_title = _("Partnership CRM")
+admin.site.index_title = _("Records and reference data")
+
+User = get_user_model()
+
+
+# Shared pieces ---------------------------------------------------------------------
+
+
+class NormalizedSearchMixin:
+    """Admin search through the normalized ``search_text`` column: accent- and
+    case-insensitive, and it finds local names (张家口) and romanizations."""
+
+    search_fields = ["search_text"]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term:
+            return queryset, False
+        return text_search.matching(queryset, search_term), False
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = _("deleted")
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not deleted")), ("yes", _("Deleted")), ("all", _("All"))]
+
+    def choices(self, changelist):
+        value = self.value() or "no"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "no"
+        if value == "no":
+            return queryset.filter(deleted_at__isnull=True)
+        if value == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset
+
+
+class SoftDeleteAdminMixin:
+    """Delete hides the row (and can be undone with "Restore"); the changelist
+    shows live rows unless the "deleted" filter says otherwise."""
+
+    def get_queryset(self, request):
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            return super().get_queryset(request)  # never offer a deleted row to link to
+        return self.model.all_objects.get_queryset()
+
+    def get_deleted_objects(self, objs, request):
+        # A soft delete hides only the selected rows: nothing cascades, nothing
+        # related needs a permission, and everything can be restored.
+        summary = [str(obj) for obj in objs]
+        return summary, {self.model._meta.verbose_name_plural: len(summary)}, set(), []
+
+    def delete_model(self, request, obj):
+        lifecycle.soft_delete(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                lifecycle.soft_delete(obj, by=request.user)
+
+    @admin.action(description=_("Restore selected deleted records"))
+    def restore_selected(self, request, queryset):
+        restored = 0
+        with transaction.atomic():
+            for obj in queryset.filter(deleted_at__isnull=False):
+                lifecycle.restore(obj, by=request.user)
+                restored += 1
+        self.message_user(request, gettext("%(count)d record(s) restored.") % {"count": restored})
+
+
+def run_with_form(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    form_class: type[forms.Form],
+    title: str,
+    apply,
+    form_kwargs: dict | None = None,
+) -> HttpResponse | None:
+    """An admin bulk action that first asks for details (a stage, a note, a new
+    owner) on a confirmation page, then applies ``apply(obj, form)`` to each
+    selected row. A row the lifecycle refuses is reported and left unchanged."""
+    form_kwargs = form_kwargs or {}
+    if "apply" in request.POST:
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            done, refused = 0, []
+            for obj in queryset:
+                try:
+                    apply(obj, form)
+                    done += 1
+                except DomainError as error:
+                    refused.append(f"{obj}: {error}")
+            if done:
+                modeladmin.message_user(
+                    request, gettext("%(count)d record(s) updated.") % {"count": done}
+                )
+            for line in refused:
+                modeladmin.message_user(request, line, level=messages.ERROR)
+            return None
+    else:
+        form = form_class(**form_kwargs)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "opts": modeladmin.model._meta,
+        "action_name": request.POST.get("action"),
+        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+    }
+    return TemplateResponse(request, "admin/partnerships/action_form.html", context)
+
+
+# Reference data ---------------------------------------------------------------------
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_fr", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AbandonReason)
+class AbandonReasonAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_fr", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "name_fr"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["currency", "rate_to_eur", "valid_from"]
+    list_filter = ["currency"]
+    date_hierarchy = "valid_from"
+
+
+# Organizations and contacts ---------------------------------------------------------
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    fields = ["name", "local_name", "title", "email", "phone", "is_active"]
+    extra = 0
+    show_change_link = True
+
+
+class RelationInline(admin.TabularInline):
+    model = OrganizationRelation
+    fk_name = "source"
+    fields = ["kind", "target", "since", "until", "note"]
+    autocomplete_fields = ["target"]
+    extra = 0
+    verbose_name = _("relation to another organization")
+    verbose_name_plural = _("relations to other organizations")
+
+
+class ChildrenInline(admin.TabularInline):
+    model = Organization
+    fk_name = "parent"
+    fields = ["name", "local_name", "kind", "country"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("organization inside it")
+    verbose_name_plural = _("organizations inside it")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["name", "local_name", "romanization", "kind", "country", "locality", "parent"]
+    list_filter = ["kind", "country", "sectors"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent", "sectors"]
+    inlines = [ContactInline, RelationInline, ChildrenInline]
+    date_hierarchy = "created_at"
+    fieldsets = [
+        (None, {"fields": ["name", "local_name", "romanization", "aliases", "kind"]}),
+        (_("Where"), {"fields": ["country", "locality", "parent"]}),
+        (_("More"), {"fields": ["website", "sectors", "notes"]}),
+    ]
+
+
+@admin.register(OrganizationRelation)
+class OrganizationRelationAdmin(SimpleHistoryAdmin):
+    list_display = ["source", "kind", "target", "since", "until"]
+    list_filter = ["kind"]
+    list_select_related = ["source", "target"]
+    autocomplete_fields = ["source", "target"]
+    search_fields = ["source__search_text", "target__search_text"]
+
+
+@admin.register(Contact)
+class ContactAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["name", "local_name", "organization", "title", "email", "is_active"]
+    list_filter = ["is_active", "organization__kind", "organization__country", "messaging_app"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    date_hierarchy = "created_at"
+
+
+# Partnerships ----------------------------------------------------------------------
+
+
+class PartyInline(admin.TabularInline):
+    model = PartnershipParty
+    fields = ["organization", "role", "order"]
+    autocomplete_fields = ["organization"]
+    extra = 0
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    fk_name = "partnership"
+    fields = ["title", "kind", "signed_on", "original_name", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # uploads go through the document form, which checks files
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    fields = ["effective_date", "from_stage", "to_stage", "changed_by", "note", "changed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("stage history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PartnershipCountryFilter(admin.SimpleListFilter):
+    title = _("party country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        countries = (
+            Organization.objects.filter(party_roles__isnull=False)
+            .values_list("country", flat=True)
+            .distinct()
+            .order_by("country")
+        )
+        from django_countries import countries as country_names
+
+        return [(code, country_names.name(code)) for code in countries if code]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(parties__organization__country=self.value()).distinct()
+        return queryset
+
+
+class PartnershipOrgKindFilter(admin.SimpleListFilter):
+    title = _("party kind")
+    parameter_name = "organization_kind"
+
+    def lookups(self, request, model_admin):
+        return OrganizationKind.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(parties__organization__kind=self.value()).distinct()
+        return queryset
+
+
+class PartnershipAdminForm(VersionedModelFormMixin, forms.ModelForm):
+    """The admin builds the fields; this adds the stale-edit check."""
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+    form = PartnershipAdminForm
+    list_display = [
+        "title",
+        "stage",
+        "status",
+        "owner",
+        "value_display",
+        "end_date",
+        "updated_at",
+    ]
+    list_filter = [
+        DeletedFilter,
+        "stage",
+        "status",
+        "kind",
+        "sectors",
+        "owner",
+        PartnershipCountryFilter,
+        PartnershipOrgKindFilter,
+        "renews_tacitly",
+    ]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner", "team", "sectors", "origin_meeting"]
+    inlines = [PartyInline, DocumentInline, StageChangeInline]
+    date_hierarchy = "signed_on"
+    actions = [
+        "move_stage",
+        "change_status",
+        "reassign_owner",
+        "restore_selected",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "summary", "kind", "sectors"]}),
+        (
+            _("Lifecycle"),
+            {
+                "fields": [
+                    "stage",
+                    "stage_changed_on",
+                    "status",
+                    "abandon_reason",
+                    "status_note",
+                    "version",
+                ]
+            },
+        ),
+        (_("People"), {"fields": ["owner", "team"]}),
+        (_("Value"), {"fields": ["value_amount", "value_currency", "value_note"]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    "signed_on",
+                    "start_date",
+                    "end_date",
+                    "renewal_notice_days",
+                    "renews_tacitly",
+                ]
+            },
+        ),
+        (_("Origin"), {"fields": ["origin_meeting", "source_url", "source_reference"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        lifecycle_fields = ["stage_changed_on", "status", "abandon_reason", "status_note"]
+        if obj is None:
+            return lifecycle_fields
+        # After creation, the stage moves only through the "Move stage" action.
+        return ["stage", *lifecycle_fields]
+
+    @admin.display(description=_("value"), ordering="value_amount")
+    def value_display(self, obj: Partnership) -> str:
+        if obj.value_amount is None:
+            return "—"
+        return f"{obj.value_amount:,.0f} {obj.value_currency}"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj._history_user = request.user
+            obj.save()
+        else:
+            lifecycle.start_partnership(obj, by=request.user)
+
+    @admin.action(description=_("Move selected partnerships to a stage…"))
+    def move_stage(self, request, queryset):
+        def apply(partnership, form):
+            lifecycle.move_stage(
+                partnership,
+                to=form.cleaned_data["stage"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                effective_date=form.cleaned_data["effective_date"],
+            )
+
+        return run_with_form(
+            self,
+            request,
+            queryset,
+            form_class=StageMoveForm,
+            title=gettext("Move partnerships to another stage"),
+            apply=apply,
+        )
+
+    @admin.action(description=_("Change the status of selected partnerships…"))
+    def change_status(self, request, queryset):
+        def apply(partnership, form):
+            lifecycle.change_status(
+                partnership,
+                to=form.cleaned_data["status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                reason=form.cleaned_data["reason"],
+            )
+
+        return run_with_form(
+            self,
+            request,
+            queryset,
+            form_class=StatusChangeForm,
+            title=gettext("Change the status of partnerships"),
+            apply=apply,
+        )
+
+    @admin.action(description=_("Reassign selected partnerships to another owner…"))
+    def reassign_owner(self, request, queryset):
+        def apply(partnership, form):
+            lifecycle.reassign_partnership(
+                partnership, to=form.cleaned_data["owner"], by=request.user
+            )
+
+        return run_with_form(
+            self,
+            request,
+            queryset,
+            form_class=ReassignForm,
+            title=gettext("Reassign partnerships"),
+            apply=apply,
+        )
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    """The stage history is written by stage moves only: read-only here."""
+
+    list_display = ["partnership", "from_stage", "to_stage", "effective_date", "changed_by"]
+    list_filter = ["to_stage", "from_stage"]
+    list_select_related = ["partnership", "changed_by"]
+    date_hierarchy = "effective_date"
+    search_fields = ["partnership__search_text", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(StageChangeAdmin):
+    list_display = [
+        "partnership",
+        "from_status",
+        "to_status",
+        "reason",
+        "effective_date",
+        "changed_by",
+    ]
+    list_filter = ["to_status", "reason"]
+    list_select_related = ["partnership", "changed_by", "reason"]
+
+
+# Meetings ------------------------------------------------------------------------
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    fk_name = "meeting"
+    fields = ["title", "owner", "side", "due_date", "priority", "status", "partnership"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["owner", "partnership"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner", "partnership")
+
+
+class MeetingAdminForm(VersionedModelFormMixin, forms.ModelForm):
+    """The admin builds the fields; this adds the stale-edit check."""
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+    form = MeetingAdminForm
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "start_date",
+        "end_date",
+        "locality",
+        "country",
+        "logged_by",
+    ]
+    list_filter = [DeletedFilter, "kind", "status", "country", "start_date"]
+    list_select_related = ["logged_by"]
+    autocomplete_fields = [
+        "parent",
+        "organizations",
+        "contacts",
+        "attendees",
+        "partnerships",
+        "logged_by",
+    ]
+    inlines = [ActionInline]
+    date_hierarchy = "start_date"
+    actions = ["restore_selected"]
+
+    def save_formset(self, request, form, formset, change):
+        # New actions added inline are created by the admin who saves them.
+        for instance in formset.save(commit=False):
+            if isinstance(instance, Action) and instance.pk is None:
+                instance.created_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            lifecycle.soft_delete(obj, by=request.user)
+        formset.save_m2m()
+
+
+# Actions ------------------------------------------------------------------------
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("week", _("Due in the next 7 days")),
+            ("month", _("Due in the next 30 days")),
+            ("none", _("No due date")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "week":
+            return queryset.due_between(today, today + datetime.timedelta(days=7))
+        if self.value() == "month":
+            return queryset.due_between(today, today + datetime.timedelta(days=30))
+        if self.value() == "none":
+            return queryset.filter(due_date__isnull=True)
+        return queryset
+
+
+class ActionAdminForm(VersionedModelFormMixin, forms.ModelForm):
+    """The admin builds the fields; this adds the stale-edit check."""
+
+
+@admin.register(Action)
+class ActionAdmin(SoftDeleteAdminMixin, SimpleHistoryAdmin):
+    form = ActionAdminForm
+    list_display = ["title", "owner", "partnership", "due_date", "status", "priority", "side"]
+    list_filter = [DeletedFilter, DueFilter, "status", "priority", "side", "owner"]
+    list_select_related = ["owner", "partnership"]
+    autocomplete_fields = ["owner", "partnership", "meeting", "lead_organization"]
+    search_fields = ["title", "details", "partnership__search_text"]
+    date_hierarchy = "due_date"
+    readonly_fields = ["status", "completed_on", "completed_by", "outcome"]
+    actions = [
+        "complete_selected",
+        "cancel_selected",
+        "reopen_selected",
+        "reassign_owner",
+        "restore_selected",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj._history_user = request.user
+        obj.save()
+
+    @admin.action(description=_("Complete selected actions…"))
+    def complete_selected(self, request, queryset):
+        def apply(action, form):
+            lifecycle.complete_action(
+                action,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                completed_on=form.cleaned_data["completed_on"],
+            )
+
+        return run_with_form(
+            self,
+            request,
+            queryset,
+            form_class=ActionCompleteForm,
+            title=gettext("Complete actions"),
+            apply=apply,
+        )
+
+    @admin.action(description=_("Cancel selected actions"))
+    def cancel_selected(self, request, queryset):
+        self._apply_each(request, queryset, lambda a: lifecycle.cancel_action(a, by=request.user))
+
+    @admin.action(description=_("Reopen selected actions"))
+    def reopen_selected(self, request, queryset):
+        self._apply_each(request, queryset, lambda a: lifecycle.reopen_action(a, by=request.user))
+
+    @admin.action(description=_("Reassign selected actions to another owner…"))
+    def reassign_owner(self, request, queryset):
+        def apply(action, form):
+            lifecycle.reassign_action(action, to=form.cleaned_data["owner"], by=request.user)
+
+        return run_with_form(
+            self,
+            request,
+            queryset,
+            form_class=ReassignForm,
+            title=gettext("Reassign actions"),
+            apply=apply,
+        )
+
+    def _apply_each(self, request, queryset, apply) -> None:
+        done = 0
+        for action in queryset:
+            try:
+                apply(action)
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{action}: {error}", level=messages.ERROR)
+        if done:
+            self.message_user(request, gettext("%(count)d record(s) updated.") % {"count": done})
+
+
+# Documents ------------------------------------------------------------------------
+
+
+class SignatoryInline(admin.TabularInline):
+    model = DocumentSignatory
+    fields = ["contact", "title_at_signing"]
+    autocomplete_fields = ["contact"]
+    extra = 0
+
+
+class DocumentAdminForm(DocumentFileFormMixin, forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["partnership", "meeting", "kind", "title", "file", "signed_on", "signed_place"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentAdminForm
+    list_display = [
+        "title",
+        "kind",
+        "partnership",
+        "signed_on",
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_filter = ["kind", "uploaded_at"]
+    list_select_related = ["partnership", "uploaded_by"]
+    autocomplete_fields = ["partnership", "meeting"]
+    search_fields = ["title", "original_name", "partnership__search_text"]
+    inlines = [SignatoryInline]
+    date_hierarchy = "uploaded_at"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        obj.save()
+
+
+# Users -------------------------------------------------------------------------
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
+    list_filter = ["is_active", "is_superuser", "groups"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("role"))
+    def role(self, obj) -> str:
+        if obj.is_superuser:
+            return gettext("Admin")
+        names = {group.name for group in obj.groups.all()}
+        if permissions.MANAGER_GROUP in names:
+            return gettext("Manager")
+        if permissions.STAFF_GROUP in names:
+            return gettext("Staff")
+        return "—"

@@ -1,0 +1,392 @@
+"""Workflows that change a partnership's or an action's state.
+
+Every function here validates the move against the rules of SPEC section 2,
+writes the change and its record (StageChange, StatusChange, completion stamps)
+in one transaction, and raises :class:`DomainError` with a message meant for the
+user when the move is refused: a refused move writes nothing.
+
+Permission checks are not made here: callers (pages, API, admin) ask
+``permissions.py`` first.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.errors import DomainError, StaleObjectError
+from partnerships.models import (
+    AbandonReason,
+    Action,
+    ActionStatus,
+    Document,
+    Meeting,
+    Partnership,
+    Stage,
+    StageChange,
+    Status,
+    StatusChange,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+
+class InvalidTransition(DomainError):
+    """The requested stage, status or action change breaks a lifecycle rule."""
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _lock(model, pk: int):
+    """Re-read a row inside the transaction, locked against concurrent writers
+    (a no-op lock on SQLite, where IMMEDIATE transactions serialize writers)."""
+    return model.all_objects.select_for_update().get(pk=pk)
+
+
+def _check_version(current, expected_version: int | None) -> None:
+    if expected_version is not None and current.version != expected_version:
+        raise StaleObjectError(current)
+
+
+def _check_effective_date(
+    effective_date: datetime.date, *, not_before: datetime.date | None
+) -> None:
+    if effective_date > _today():
+        raise InvalidTransition(
+            _("The effective date cannot be in the future."), field="effective_date"
+        )
+    if not_before is not None and effective_date < not_before:
+        raise InvalidTransition(
+            _("The effective date cannot be before the previous change (%(date)s).")
+            % {"date": not_before.isoformat()},
+            field="effective_date",
+        )
+
+
+# Partnerships: creation and stage moves ---------------------------------------------
+
+
+@transaction.atomic
+def start_partnership(
+    partnership: Partnership, *, by: User, effective_date: datetime.date | None = None
+) -> Partnership:
+    """Save a new partnership and record the stage it starts in.
+
+    ``effective_date`` is when it entered that stage (today by default); it may
+    be in the past for a partnership recorded after the fact.
+    """
+    if partnership.pk is not None:
+        raise InvalidTransition(_("This partnership has already been created."))
+    effective_date = effective_date or _today()
+    _check_effective_date(effective_date, not_before=None)
+    partnership.created_by = by
+    partnership.stage_changed_on = effective_date
+    _stamp(partnership, by=by, reason=_("Created"))
+    partnership.save()
+    StageChange.objects.create(
+        partnership=partnership,
+        from_stage="",
+        to_stage=partnership.stage,
+        effective_date=effective_date,
+        changed_by=by,
+    )
+    return partnership
+
+
+@transaction.atomic
+def move_stage(
+    partnership: Partnership,
+    *,
+    to: str,
+    by: User,
+    note: str = "",
+    effective_date: datetime.date | None = None,
+    document: Document | None = None,
+    expected_version: int | None = None,
+) -> StageChange:
+    """Move ``partnership`` to stage ``to`` and record the move.
+
+    Forward moves may skip stages; a backward move needs a note saying why; a
+    concluded or abandoned partnership does not move. The row is locked for the
+    duration, so two simultaneous moves cannot both succeed from the same stage.
+    """
+    if to not in Stage.values:
+        raise InvalidTransition(_("“%(stage)s” is not a stage.") % {"stage": to}, field="stage")
+    current = _lock(Partnership, partnership.pk)
+    _check_version(current, expected_version)
+    if current.is_deleted:
+        raise InvalidTransition(_("This partnership has been deleted."))
+    if current.status in Status.closed():
+        raise InvalidTransition(
+            _("A %(status)s partnership cannot change stage; reopen it first.")
+            % {"status": current.get_status_display().lower()},
+            field="stage",
+        )
+    if to == current.stage:
+        raise InvalidTransition(
+            _("The partnership is already at the %(stage)s stage.")
+            % {"stage": current.get_stage_display().lower()},
+            field="stage",
+        )
+    note = (note or "").strip()
+    backward = Stage.rank(to) < Stage.rank(current.stage)
+    if backward and not note:
+        raise InvalidTransition(
+            _("Moving back to an earlier stage needs a note saying why."), field="note"
+        )
+    if document is not None and document.partnership_id != current.pk:
+        raise InvalidTransition(_("The document belongs to another partnership."), field="document")
+    effective_date = effective_date or _today()
+    _check_effective_date(effective_date, not_before=current.stage_changed_on)
+
+    change = StageChange.objects.create(
+        partnership=current,
+        from_stage=current.stage,
+        to_stage=to,
+        effective_date=effective_date,
+        changed_by=by,
+        note=note,
+        document=document,
+    )
+    current.stage = to
+    current.stage_changed_on = effective_date
+    _stamp(current, by=by, reason=note or _("Stage moved"))
+    current.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    _refresh(partnership, current)
+    return change
+
+
+# Partnerships: status ------------------------------------------------------------
+
+
+@transaction.atomic
+def change_status(
+    partnership: Partnership,
+    *,
+    to: str,
+    by: User,
+    note: str = "",
+    reason: AbandonReason | None = None,
+    effective_date: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> StatusChange:
+    """Put on hold, resume, conclude, abandon or reopen a partnership.
+
+    Abandoning needs a reason from the admin-managed list and a note. Leaving
+    the abandoned status clears the reason.
+    """
+    if to not in Status.values:
+        raise InvalidTransition(_("“%(status)s” is not a status.") % {"status": to}, field="status")
+    current = _lock(Partnership, partnership.pk)
+    _check_version(current, expected_version)
+    if current.is_deleted:
+        raise InvalidTransition(_("This partnership has been deleted."))
+    if to == current.status:
+        raise InvalidTransition(
+            _("The partnership is already %(status)s.")
+            % {"status": current.get_status_display().lower()},
+            field="status",
+        )
+    note = (note or "").strip()
+    if to == Status.ABANDONED:
+        if reason is None:
+            raise InvalidTransition(_("Choose why the partnership is abandoned."), field="reason")
+        if not note:
+            raise InvalidTransition(
+                _("Add a note explaining why the partnership is abandoned."), field="note"
+            )
+    elif reason is not None:
+        raise InvalidTransition(_("A reason is only given when abandoning."), field="reason")
+    effective_date = effective_date or _today()
+    _check_effective_date(effective_date, not_before=None)
+
+    change = StatusChange.objects.create(
+        partnership=current,
+        from_status=current.status,
+        to_status=to,
+        reason=reason,
+        note=note,
+        changed_by=by,
+        effective_date=effective_date,
+    )
+    current.status = to
+    current.abandon_reason = reason if to == Status.ABANDONED else None
+    current.status_note = note
+    _stamp(current, by=by, reason=note or _("Status changed"))
+    current.save(update_fields=["status", "abandon_reason", "status_note", "updated_at"])
+    _refresh(partnership, current)
+    return change
+
+
+def put_on_hold(partnership: Partnership, *, by: User, note: str = "") -> StatusChange:
+    return change_status(partnership, to=Status.ON_HOLD, by=by, note=note)
+
+
+def resume(partnership: Partnership, *, by: User, note: str = "") -> StatusChange:
+    return change_status(partnership, to=Status.ACTIVE, by=by, note=note)
+
+
+def conclude(partnership: Partnership, *, by: User, note: str = "") -> StatusChange:
+    return change_status(partnership, to=Status.CONCLUDED, by=by, note=note)
+
+
+def abandon(
+    partnership: Partnership, *, by: User, reason: AbandonReason, note: str
+) -> StatusChange:
+    return change_status(partnership, to=Status.ABANDONED, by=by, reason=reason, note=note)
+
+
+@transaction.atomic
+def reassign_partnership(partnership: Partnership, *, to: User, by: User) -> Partnership:
+    current = _lock(Partnership, partnership.pk)
+    if not to.is_active:
+        raise InvalidTransition(_("Choose an active user as the new owner."), field="owner")
+    if current.owner_id == to.pk:
+        return current
+    current.owner = to
+    _stamp(current, by=by, reason=_("Reassigned"))
+    current.save(update_fields=["owner", "updated_at"])
+    _refresh(partnership, current)
+    return partnership
+
+
+# Actions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def complete_action(
+    action: Action,
+    *,
+    by: User,
+    outcome: str = "",
+    completed_on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Action:
+    """Mark an open or in-progress action done, with who, when and the outcome."""
+    current = _lock(Action, action.pk)
+    _check_version(current, expected_version)
+    if current.is_deleted:
+        raise InvalidTransition(_("This action has been deleted."))
+    if current.status == ActionStatus.DONE:
+        raise InvalidTransition(_("This action is already done."), field="status")
+    if current.status == ActionStatus.CANCELLED:
+        raise InvalidTransition(
+            _("A cancelled action cannot be completed; reopen it first."), field="status"
+        )
+    completed_on = completed_on or _today()
+    if completed_on > _today():
+        raise InvalidTransition(
+            _("The completion date cannot be in the future."), field="completed_on"
+        )
+    current.status = ActionStatus.DONE
+    current.completed_on = completed_on
+    current.completed_by = by
+    current.outcome = (outcome or "").strip()
+    _stamp(current, by=by, reason=_("Completed"))
+    current.save(update_fields=["status", "completed_on", "completed_by", "outcome", "updated_at"])
+    _refresh(action, current)
+    return action
+
+
+@transaction.atomic
+def cancel_action(
+    action: Action, *, by: User, note: str = "", expected_version: int | None = None
+) -> Action:
+    current = _lock(Action, action.pk)
+    _check_version(current, expected_version)
+    if current.is_deleted:
+        raise InvalidTransition(_("This action has been deleted."))
+    if not current.is_pending:
+        raise InvalidTransition(
+            _("Only an open or in-progress action can be cancelled."), field="status"
+        )
+    current.status = ActionStatus.CANCELLED
+    current.completed_on = _today()
+    current.completed_by = by
+    current.outcome = (note or "").strip()
+    _stamp(current, by=by, reason=_("Cancelled"))
+    current.save(update_fields=["status", "completed_on", "completed_by", "outcome", "updated_at"])
+    _refresh(action, current)
+    return action
+
+
+@transaction.atomic
+def reopen_action(action: Action, *, by: User, expected_version: int | None = None) -> Action:
+    current = _lock(Action, action.pk)
+    _check_version(current, expected_version)
+    if current.is_deleted:
+        raise InvalidTransition(_("This action has been deleted."))
+    if current.is_pending:
+        raise InvalidTransition(_("This action is already open."), field="status")
+    current.status = ActionStatus.OPEN
+    current.completed_on = None
+    current.completed_by = None
+    _stamp(current, by=by, reason=_("Reopened"))
+    current.save(update_fields=["status", "completed_on", "completed_by", "updated_at"])
+    _refresh(action, current)
+    return action
+
+
+@transaction.atomic
+def reassign_action(action: Action, *, to: User, by: User) -> Action:
+    current = _lock(Action, action.pk)
+    if not to.is_active:
+        raise InvalidTransition(_("Choose an active user as the new owner."), field="owner")
+    if current.owner_id == to.pk:
+        return current
+    current.owner = to
+    _stamp(current, by=by, reason=_("Reassigned"))
+    current.save(update_fields=["owner", "updated_at"])
+    _refresh(action, current)
+    return action
+
+
+# Soft delete -----------------------------------------------------------------
+
+SoftDeletable = Partnership | Meeting | Action
+
+
+@transaction.atomic
+def soft_delete(obj: SoftDeletable, *, by: User) -> None:
+    """Hide a partnership, meeting or action from every list; a manager can
+    restore it. Deleting a partnership does not touch its actions' rows, but
+    they disappear with it from lists that follow partnerships."""
+    current = _lock(type(obj), obj.pk)
+    if current.is_deleted:
+        return
+    current.deleted_at = timezone.now()
+    current.deleted_by = by
+    _stamp(current, by=by, reason=_("Deleted"))
+    current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _refresh(obj, current)
+
+
+@transaction.atomic
+def restore(obj: SoftDeletable, *, by: User) -> None:
+    current = _lock(type(obj), obj.pk)
+    if not current.is_deleted:
+        return
+    current.deleted_at = None
+    current.deleted_by = None
+    _stamp(current, by=by, reason=_("Restored"))
+    current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _refresh(obj, current)
+
+
+def _stamp(obj, *, by: User, reason: str) -> None:
+    """Tell the history who made the change and why (outside a web request too)."""
+    obj._history_user = by
+    obj._change_reason = reason[:100]  # the history's column is 100 characters
+
+
+def _refresh(stale, fresh) -> None:
+    """Bring the caller's copy up to date with the row just saved."""
+    for field in fresh._meta.concrete_fields:
+        setattr(stale, field.attname, getattr(fresh, field.attname))

@@ -1,0 +1,58 @@
+"""The domain model, one module per concept; import everything from here."""
+
+from partnerships.models.actions import Action, ActionSide, ActionStatus, Priority
+from partnerships.models.documents import Document, DocumentKind, DocumentSignatory
+from partnerships.models.meetings import Meeting, MeetingKind, MeetingStatus
+from partnerships.models.organizations import (
+    Contact,
+    MessagingApp,
+    Organization,
+    OrganizationKind,
+    OrganizationRelation,
+    RelationKind,
+    Sector,
+)
+from partnerships.models.partnerships import (
+    AbandonReason,
+    Currency,
+    ExchangeRate,
+    Partnership,
+    PartnershipKind,
+    PartnershipParty,
+    PartyRole,
+    Stage,
+    StageChange,
+    Status,
+    StatusChange,
+)
+
+__all__ = [
+    "AbandonReason",
+    "Action",
+    "ActionSide",
+    "ActionStatus",
+    "Contact",
+    "Currency",
+    "Document",
+    "DocumentKind",
+    "DocumentSignatory",
+    "ExchangeRate",
+    "Meeting",
+    "MeetingKind",
+    "MeetingStatus",
+    "MessagingApp",
+    "Organization",
+    "OrganizationKind",
+    "OrganizationRelation",
+    "Partnership",
+    "PartnershipKind",
+    "PartnershipParty",
+    "PartyRole",
+    "Priority",
+    "RelationKind",
+    "Sector",
+    "Stage",
+    "StageChange",
+    "Status",
+    "StatusChange",
+]

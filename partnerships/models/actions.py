@@ -1,0 +1,201 @@
+"""Follow-up actions: who does what, by when, for which partnership."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partnerships.models.base import (
+    SoftDeleteManager,
+    SoftDeleteModel,
+    TimeStampedModel,
+    VersionedModel,
+)
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def pending(cls) -> list[str]:
+        return [cls.OPEN, cls.IN_PROGRESS]
+
+
+class ActionSide(models.TextChoices):
+    OURS = "ours", _("Our commitment")
+    PARTNER = "partner", _("Partner's commitment (we chase)")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+
+
+class ActionQuerySet(models.QuerySet):
+    def pending(self) -> ActionQuerySet:
+        """Neither done nor cancelled."""
+        return self.filter(status__in=ActionStatus.pending())
+
+    def overdue(self, today: datetime.date | None = None) -> ActionQuerySet:
+        """Pending and due before today."""
+        return self.pending().filter(due_date__lt=today or timezone.localdate())
+
+    def due_between(self, start: datetime.date, end: datetime.date) -> ActionQuerySet:
+        return self.pending().filter(due_date__gte=start, due_date__lte=end)
+
+    def owned_by(self, user) -> ActionQuerySet:
+        return self.filter(owner=user)
+
+    def for_list(self) -> ActionQuerySet:
+        """What a list row shows (owner, partnership, meeting, lead organization)
+        in one query whatever the number of rows."""
+        return self.select_related("owner", "partnership", "meeting", "lead_organization")
+
+    def by_urgency(self) -> ActionQuerySet:
+        """Soonest due first (undated last), then the most important."""
+        return self.order_by(
+            models.F("due_date").asc(nulls_last=True),
+            models.Case(
+                models.When(priority=Priority.HIGH, then=0),
+                models.When(priority=Priority.NORMAL, then=1),
+                default=2,
+            ),
+            "pk",
+        )
+
+
+class ActionManager(SoftDeleteManager.from_queryset(ActionQuerySet)):
+    pass
+
+
+class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
+    title = models.CharField(_("title"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+    )
+    side = models.CharField(
+        _("whose commitment"), max_length=10, choices=ActionSide.choices, default=ActionSide.OURS
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    meeting = models.ForeignKey(
+        "partnerships.Meeting",
+        verbose_name=_("from meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
+    lead_organization = models.ForeignKey(
+        "partnerships.Organization",
+        verbose_name=_("lead organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_actions",
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    automation_key = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Set on actions the system creates, so it creates each one once."),
+    )
+
+    history = HistoricalRecords()
+    objects = ActionManager()
+    all_objects = models.Manager.from_queryset(ActionQuerySet)()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = [models.F("due_date").asc(nulls_last=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ActionStatus.values), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=ActionSide.values), name="action_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="action_priority_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False),
+                name="action_done_has_completion_date",
+                violation_error_message=_("A done action needs a completion date."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_date"], name="action_owner_due"),
+            models.Index(
+                fields=["partnership", "status", "due_date"], name="action_partnership_due"
+            ),
+            models.Index(fields=["status", "due_date"], name="action_status_due"),
+            models.Index(fields=["deleted_at"], name="action_deleted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in ActionStatus.pending()
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return (
+            self.is_pending
+            and self.due_date is not None
+            and self.due_date < (today or timezone.localdate())
+        )

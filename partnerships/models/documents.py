@@ -1,0 +1,132 @@
+"""Documents attached to partnerships: letters of intent, agreements, minutes...
+
+Files are stored outside any public folder and served only by a view that checks
+permissions, always as downloads."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models.organizations import Contact
+
+
+class DocumentKind(models.TextChoices):
+    LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+    AGREEMENT = "agreement", _("Agreement")
+    CONTRACT = "contract", _("Contract")
+    AMENDMENT = "amendment", _("Amendment")
+    MINUTES = "minutes", _("Minutes")
+    PRESS_RELEASE = "press_release", _("Press release")
+    OTHER = "other", _("Other")
+
+
+def document_upload_path(document: Document, filename: str) -> str:
+    # A random name on disk: the original name is kept in the row, and nothing a
+    # user typed ever becomes part of a path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"documents/{uuid.uuid4().hex}{suffix}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_list(self) -> DocumentQuerySet:
+        return self.select_related("uploaded_by", "meeting", "partnership")
+
+
+class Document(models.Model):
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    meeting = models.ForeignKey(
+        "partnerships.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        help_text=_("The meeting it was presented or signed at, if any."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255, editable=False)
+    content_type = models.CharField(_("content type"), max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_place = models.CharField(_("signed in"), max_length=120, blank=True)
+    signatories = models.ManyToManyField(
+        Contact,
+        verbose_name=_("signatories"),
+        through="DocumentSignatory",
+        blank=True,
+        related_name="signed_documents",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="document_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "-uploaded_at"], name="document_timeline")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:download", args=[self.pk])
+
+
+class DocumentSignatory(models.Model):
+    """A person who signed a document, with the title they signed under."""
+
+    document = models.ForeignKey(
+        Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="signings"
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="signings"
+    )
+    title_at_signing = models.CharField(_("title at signing"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "contact"],
+                name="signatory_once_per_document",
+                violation_error_message=_("This person is already a signatory of this document."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.contact} ({self.title_at_signing})"
+            if self.title_at_signing
+            else str(self.contact)
+        )

@@ -1,0 +1,153 @@
+"""Meetings: any logged interaction (a call, a delegation visit, a forum...)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from partnerships import text_search
+from partnerships.models.base import (
+    SoftDeleteManager,
+    SoftDeleteModel,
+    TimeStampedModel,
+    VersionedModel,
+)
+from partnerships.models.organizations import Contact, Organization
+
+
+class MeetingKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call")
+    INBOUND_DELEGATION = "inbound_delegation", _("Inbound delegation")
+    OUTBOUND_MISSION = "outbound_mission", _("Outbound mission")
+    FORUM = "forum", _("Forum or conference")
+    TRADE_FAIR = "trade_fair", _("Trade fair")
+    SIGNING = "signing", _("Signing ceremony")
+    EMAIL = "email", _("E-mail")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def search(self, query: str | None) -> MeetingQuerySet:
+        """Accent- and case-insensitive match on the title and the place."""
+        return text_search.matching(self, query)
+
+    def for_list(self) -> MeetingQuerySet:
+        """What a list row shows, in a fixed number of queries."""
+        return self.select_related("logged_by", "parent").prefetch_related("organizations")
+
+    def involving(self, user) -> MeetingQuerySet:
+        """Meetings ``user`` logged or attended."""
+        return self.filter(Q(logged_by=user) | Q(attendees=user)).distinct()
+
+
+class MeetingManager(SoftDeleteManager.from_queryset(MeetingQuerySet)):
+    pass
+
+
+class Meeting(TimeStampedModel, SoftDeleteModel, VersionedModel):
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=MeetingKind.choices, default=MeetingKind.MEETING
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.HELD
+    )
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    locality = models.CharField(_("place"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="side_meetings",
+        help_text=_("The forum or mission this side meeting took place at."),
+    )
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organizations"), blank=True, related_name="meetings"
+    )
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("contacts"), blank=True, related_name="meetings"
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("internal attendees"),
+        blank=True,
+        related_name="attended_meetings",
+    )
+    partnerships = models.ManyToManyField(
+        "partnerships.Partnership",
+        verbose_name=_("partnerships discussed"),
+        blank=True,
+        related_name="meetings",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        related_name="logged_meetings",
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(
+        m2m_fields=[organizations, contacts, attendees, partnerships],
+        excluded_fields=["search_text"],
+    )
+    objects = MeetingManager()
+    all_objects = models.Manager.from_queryset(MeetingQuerySet)()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MeetingKind.values), name="meeting_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="meeting_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="meeting_not_its_own_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["-start_date", "-id"], name="meeting_recent"),
+            models.Index(fields=["kind", "status"], name="meeting_kind_status"),
+            models.Index(fields=["deleted_at"], name="meeting_deleted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_date:%Y-%m-%d})" if self.start_date else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return text_search.build_search_text([self.title, self.locality])
+
+    @property
+    def last_day(self):
+        return self.end_date or self.start_date

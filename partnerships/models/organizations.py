@@ -1,0 +1,341 @@
+"""Organizations, the typed links between them, their contacts, and sectors."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from partnerships import text_search
+from partnerships.models.base import TimeStampedModel
+
+
+class Sector(models.Model):
+    """Reference list of economic sectors, managed by admins."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name_fr and (get_language() or "").startswith("fr"):
+            return self.name_fr
+        return self.name
+
+
+class OrganizationKind(models.TextChoices):
+    REGION = "region", _("Region or province")
+    CITY = "city", _("City")
+    GOVERNMENT = "government", _("Government body")
+    COMPANY = "company", _("Company")
+    EDUCATION = "education", _("University or school")
+    HOSPITAL = "hospital", _("Hospital")
+    CLUSTER = "cluster", _("Cluster or association")
+    TECH_PARK = "tech_park", _("Technology park")
+    CHAMBER = "chamber", _("Chamber of commerce")
+    TRANSPORT = "transport", _("Airport or transport")
+    OTHER = "other", _("Other")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def search(self, query: str | None) -> OrganizationQuerySet:
+        """Accent- and case-insensitive match on names, local names and aliases."""
+        return text_search.matching(self, query)
+
+    def for_list(self) -> OrganizationQuerySet:
+        """What a list row shows: the parent's name, without one query per row."""
+        return self.select_related("parent")
+
+    def near_duplicates_of(self, name: str, *, country: str | None = None) -> OrganizationQuerySet:
+        """Organizations whose name differs from ``name`` only by case, accents,
+        spacing or punctuation (in the same country when one is given)."""
+        key = text_search.name_key(name)
+        if not key:
+            return self.none()
+        matches = self.filter(name_key=key)
+        if country:
+            matches = matches.filter(country=country)
+        return matches
+
+
+class Organization(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    local_name = models.CharField(
+        _("local name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name in its own script, for example 张家口市."),
+    )
+    romanization = models.CharField(
+        _("romanization"),
+        max_length=200,
+        blank=True,
+        help_text=_("The local name in Latin letters, for example Zhangjiakou."),
+    )
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other names and abbreviations, one per line."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.OTHER
+    )
+    country = CountryField(_("country"), db_index=True)
+    locality = models.CharField(_("locality"), max_length=120, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("For example, Zhangjiakou is in Hebei."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="organizations"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(m2m_fields=[sectors])
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "country",
+                name="organization_unique_name_per_country",
+                violation_error_message=_(
+                    "An organization with this name already exists in this country."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganizationKind.values), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="organization_not_its_own_parent"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "country"], name="organization_kind_country")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name with its local name, as staff recognise it: "Zhangjiakou (张家口市)"."""
+        if self.local_name and self.local_name != self.name:
+            return f"{self.name} ({self.local_name})"
+        return self.name
+
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def ancestors(self) -> list[Organization]:
+        """Parents from the nearest up, stopping at a loop rather than spinning."""
+        chain: list[Organization] = []
+        seen = {self.pk}
+        current = self.parent
+        while current is not None and current.pk not in seen:
+            chain.append(current)
+            seen.add(current.pk)
+            current = current.parent
+        return chain
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id and self.pk and self._parent_creates_loop():
+            raise ValidationError(
+                {"parent": _("An organization cannot be inside itself or one of its own children.")}
+            )
+
+    def _parent_creates_loop(self) -> bool:
+        seen: set[int] = set()
+        current = self.parent
+        while current is not None and current.pk not in seen:
+            if current.pk == self.pk:
+                return True
+            seen.add(current.pk)
+            current = current.parent
+        return False
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived columns, kept in step with the names they are made of.
+        self.name_key = text_search.name_key(self.name)
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return text_search.build_search_text(
+            [self.name, self.local_name, self.romanization, *self.alias_list()]
+        )
+
+
+class RelationKind(models.TextChoices):
+    SISTER_CITY = "sister_city", _("Sister city or friendship province")
+    SUPERVISING_AUTHORITY = "supervising_authority", _("Supervising authority of")
+    MEMBER = "member", _("Member of")
+    SUBSIDIARY = "subsidiary", _("Subsidiary of")
+    JOINT_VENTURE = "joint_venture", _("Joint venture with")
+    PARTNER = "partner", _("Partner of")
+
+
+class OrganizationRelation(TimeStampedModel):
+    """A typed, dated link between two organizations, read "source <kind> target"
+    (MND "joint venture with" CCZMMA; Chambéry "sister city" Zhangjiakou)."""
+
+    source = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="relations_from",
+    )
+    kind = models.CharField(_("relation"), max_length=30, choices=RelationKind.choices)
+    target = models.ForeignKey(
+        Organization,
+        verbose_name=_("related organization"),
+        on_delete=models.CASCADE,
+        related_name="relations_to",
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organization relation")
+        verbose_name_plural = _("organization relations")
+        ordering = ["source__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "target"],
+                name="organization_relation_unique",
+                violation_error_message=_("These two organizations are already linked this way."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="organization_relation_not_to_itself",
+                violation_error_message=_("An organization cannot be related to itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="organization_relation_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RelationKind.values), name="organization_relation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} — {self.get_kind_display()} — {self.target}"
+
+
+class MessagingApp(models.TextChoices):
+    WECHAT = "wechat", _("WeChat")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    LINE = "line", _("LINE")
+    TELEGRAM = "telegram", _("Telegram")
+    SIGNAL = "signal", _("Signal")
+    OTHER = "other", _("Other")
+
+
+class ContactQuerySet(models.QuerySet):
+    def search(self, query: str | None) -> ContactQuerySet:
+        """Accent- and case-insensitive match on names, local names, e-mail and title."""
+        return text_search.matching(self, query)
+
+    def active(self) -> ContactQuerySet:
+        return self.filter(is_active=True)
+
+    def for_list(self) -> ContactQuerySet:
+        """What a list row shows: the organization's name, without one query per row."""
+        return self.select_related("organization")
+
+
+class Contact(TimeStampedModel):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    local_name = models.CharField(_("local name"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    messaging_app = models.CharField(
+        _("messaging app"), max_length=20, choices=MessagingApp.choices, blank=True
+    )
+    messaging_handle = models.CharField(_("messaging handle"), max_length=100, blank=True)
+    languages = models.CharField(
+        _("languages"), max_length=100, blank=True, help_text=_("For example: Chinese, English.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick when the person has left the organization.")
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords()
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(messaging_app__in=[*MessagingApp.values, ""]),
+                name="contact_messaging_app_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "is_active"], name="contact_org_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        if self.local_name and self.local_name != self.name:
+            return f"{self.name} ({self.local_name})"
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return text_search.build_search_text(
+            [self.name, self.local_name, self.email, self.title, self.messaging_handle]
+        )

@@ -1,0 +1,562 @@
+"""Partnerships, their parties, their lifecycle records and the reference lists
+they use (abandon reasons, exchange rates)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partnerships import text_search
+from partnerships.models.base import (
+    SoftDeleteManager,
+    SoftDeleteModel,
+    TimeStampedModel,
+    VersionedModel,
+)
+from partnerships.models.organizations import Organization, Sector
+
+
+class Stage(models.TextChoices):
+    """The lifecycle, in order. Moving forward may skip stages."""
+
+    PROSPECT = "prospect", _("Prospect")
+    LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+    AGREEMENT = "agreement", _("Agreement")
+    CONTRACT = "contract", _("Contract")
+    RENEWAL = "renewal", _("Renewal")
+
+    @classmethod
+    def rank(cls, stage: str) -> int:
+        return cls.values.index(stage)
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "on_hold", _("On hold")
+    CONCLUDED = "concluded", _("Concluded")
+    ABANDONED = "abandoned", _("Abandoned")
+
+    @classmethod
+    def closed(cls) -> list[str]:
+        return [cls.CONCLUDED, cls.ABANDONED]
+
+    @classmethod
+    def open(cls) -> list[str]:
+        return [cls.ACTIVE, cls.ON_HOLD]
+
+
+class PartnershipKind(models.TextChoices):
+    INSTITUTIONAL = "institutional", _("Institutional cooperation or twinning")
+    INVESTMENT = "investment", _("Investment")
+    COMMERCIAL = "commercial", _("Commercial contract")
+    ACADEMIC = "academic", _("Academic and research")
+    HEALTH = "health", _("Health")
+    OTHER = "other", _("Other")
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", _("Euro (EUR)")
+    CNY = "CNY", _("Chinese yuan (CNY)")
+    USD = "USD", _("US dollar (USD)")
+
+
+class PartyRole(models.TextChoices):
+    SIGNATORY = "signatory", _("Signatory")
+    PARTNER = "partner", _("Partner")
+    FACILITATOR = "facilitator", _("Facilitator")
+    FUNDER = "funder", _("Funder")
+
+
+class AbandonReason(models.Model):
+    """Admin-managed list of why partnerships are abandoned."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("offered"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("abandon reason")
+        verbose_name_plural = _("abandon reasons")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name_fr and (get_language() or "").startswith("fr"):
+            return self.name_fr
+        return self.name
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def rates_on(self, day: datetime.date | None = None) -> dict[str, Decimal]:
+        """Euros per unit of each currency on ``day`` (today by default): the
+        latest rate valid on that day. One query; EUR is always 1."""
+        day = day or timezone.localdate()
+        rates: dict[str, Decimal] = {Currency.EUR: Decimal(1)}
+        for currency, rate in (
+            self.filter(valid_from__lte=day)
+            .order_by("currency", "-valid_from")
+            .values_list("currency", "rate_to_eur")
+        ):
+            rates.setdefault(currency, rate)
+        return rates
+
+
+class ExchangeRate(models.Model):
+    """How many euros one unit of a currency is worth, from a given day on."""
+
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=[(c.value, c.label) for c in Currency if c != Currency.EUR],
+    )
+    rate_to_eur = models.DecimalField(
+        _("value in EUR"),
+        max_digits=12,
+        decimal_places=6,
+        help_text=_("Euros for one unit of the currency, for example 0.128 for one yuan."),
+    )
+    valid_from = models.DateField(_("valid from"))
+
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "valid_from"],
+                name="exchange_rate_one_per_day",
+                violation_error_message=_("There is already a rate for this currency on this day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rate_to_eur__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message=_("The rate must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__in=[Currency.CNY, Currency.USD]),
+                name="exchange_rate_currency_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate_to_eur} EUR ({self.valid_from})"
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PartnershipQuerySet:
+        """Partnerships ``user`` may see (see permissions.visible_partnerships)."""
+        from partnerships import permissions
+
+        return permissions.visible_partnerships(user, self)
+
+    def search(self, query: str | None) -> PartnershipQuerySet:
+        """Match on the title, or on the names of any party (local names included)."""
+        terms = text_search.search_terms(query)
+        if not terms:
+            return self
+        party_match = PartnershipParty.objects.filter(
+            text_search.condition(query, field="organization__search_text"),
+            partnership=OuterRef("pk"),
+        )
+        return self.filter(text_search.condition(query) | Exists(party_match))
+
+    def open(self) -> PartnershipQuerySet:
+        return self.filter(status__in=Status.open())
+
+    def owned_by(self, user) -> PartnershipQuerySet:
+        return self.filter(owner=user)
+
+    def involving(self, user) -> PartnershipQuerySet:
+        """Partnerships ``user`` owns or is on the team of."""
+        return self.filter(Q(owner=user) | Q(team=user)).distinct()
+
+    def for_list(self) -> PartnershipQuerySet:
+        """What a list row shows (owner, parties with their organizations, sectors)
+        in a fixed number of queries whatever the number of rows."""
+        return self.select_related("owner").prefetch_related(
+            models.Prefetch(
+                "parties",
+                queryset=PartnershipParty.objects.select_related("organization").order_by(
+                    "order", "pk"
+                ),
+            ),
+            "sectors",
+        )
+
+    def renewal_due_between(self, start: datetime.date, end: datetime.date) -> PartnershipQuerySet:
+        """Open partnerships whose renewal notice date (end date minus notice
+        period) falls between ``start`` and ``end``, both included."""
+        return self.open().filter(renewal_due_on__gte=start, renewal_due_on__lte=end)
+
+
+class PartnershipManager(SoftDeleteManager.from_queryset(PartnershipQuerySet)):
+    pass
+
+
+class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PartnershipKind.choices, default=PartnershipKind.OTHER
+    )
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=Stage.choices,
+        default=Stage.PROSPECT,
+        help_text=_("Changed only by a stage move, which is recorded in the history."),
+    )
+    stage_changed_on = models.DateField(
+        _("in this stage since"), default=datetime.date.today, editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    abandon_reason = models.ForeignKey(
+        AbandonReason,
+        verbose_name=_("abandon reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+    )
+    status_note = models.TextField(_("status note"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_partnerships",
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team members"),
+        blank=True,
+        related_name="team_partnerships",
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), blank=True, related_name="partnerships"
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("parties"),
+        through="PartnershipParty",
+        related_name="partnerships",
+    )
+    value_amount = models.DecimalField(
+        _("value"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    value_currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+    value_note = models.CharField(
+        _("value note"),
+        max_length=200,
+        blank=True,
+        help_text=_('For example "over 5 to 10 years".'),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    start_date = models.DateField(_("starts on"), null=True, blank=True)
+    end_date = models.DateField(_("ends or expires on"), null=True, blank=True, db_index=True)
+    renewal_notice_days = models.PositiveSmallIntegerField(
+        _("renewal notice (days)"),
+        null=True,
+        blank=True,
+        help_text=_("How many days before the end date the renewal must be decided."),
+    )
+    renewal_due_on = models.DateField(
+        _("renewal decision due on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The end date minus the renewal notice period."),
+    )
+    renews_tacitly = models.BooleanField(
+        _("renews tacitly"),
+        default=False,
+        help_text=_("Renews automatically unless stopped before the notice date."),
+    )
+    origin_meeting = models.ForeignKey(
+        "partnerships.Meeting",
+        verbose_name=_("originated at"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="originated_partnerships",
+    )
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    source_reference = models.CharField(
+        _("source reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Press release or document this record is based on."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(
+        m2m_fields=[team, sectors], excluded_fields=["search_text", "renewal_due_on"]
+    )
+    objects = PartnershipManager()
+    all_objects = models.Manager.from_queryset(PartnershipQuerySet)()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="partnership_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="partnership_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PartnershipKind.values), name="partnership_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(value_currency__in=Currency.values),
+                name="partnership_currency_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_amount__isnull=True) | Q(value_amount__gt=0),
+                name="partnership_value_positive",
+                violation_error_message=_("The value must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="partnership_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="abandoned") | Q(abandon_reason__isnull=False),
+                name="partnership_abandoned_has_reason",
+                violation_error_message=_("An abandoned partnership needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_notice_days__isnull=True) | Q(renewal_notice_days__lte=3650),
+                name="partnership_notice_at_most_ten_years",
+                violation_error_message=_("The renewal notice cannot be longer than ten years."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "status"], name="partnership_stage_status"),
+            models.Index(fields=["owner", "status"], name="partnership_owner_status"),
+            models.Index(fields=["status", "renewal_due_on"], name="partnership_renewal_due"),
+            models.Index(fields=["-updated_at", "-id"], name="partnership_recent"),
+            models.Index(fields=["deleted_at"], name="partnership_deleted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived columns, kept in step with the fields they are made of.
+        self.search_text = self.build_search_text()
+        self.renewal_due_on = self.compute_renewal_due_on()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return text_search.build_search_text([self.title, self.source_reference])
+
+    def compute_renewal_due_on(self) -> datetime.date | None:
+        """The last day to decide on renewal: end date minus the notice period."""
+        if self.end_date is None:
+            return None
+        return self.end_date - datetime.timedelta(days=self.renewal_notice_days or 0)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in Status.open()
+
+    def value_in_eur(self, rates: dict[str, Decimal]) -> Decimal | None:
+        if self.value_amount is None or self.value_currency not in rates:
+            return None
+        return (self.value_amount * rates[self.value_currency]).quantize(Decimal("0.01"))
+
+    def is_member(self, user) -> bool:
+        """Is ``user`` the owner or on the team? Uses the prefetched team if any."""
+        if user.pk == self.owner_id:
+            return True
+        return any(member.pk == user.pk for member in self.team.all())
+
+
+class PartnershipParty(models.Model):
+    """An organization taking part in a partnership, in a role."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="parties",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="party_roles",
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=PartyRole.choices, default=PartyRole.PARTNER
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organization", "role"],
+                name="party_unique_role",
+                violation_error_message=_("This organization already has this role here."),
+            ),
+            models.CheckConstraint(condition=Q(role__in=PartyRole.values), name="party_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class StageChange(models.Model):
+    """One move of a partnership through the lifecycle (the first one, with no
+    ``from_stage``, records the stage it started in). Written only by
+    ``lifecycle.py``, in the same transaction as the move itself."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+    )
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    effective_date = models.DateField(_("effective date"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    document = models.ForeignKey(
+        "partnerships.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stage_changes",
+    )
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["effective_date", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_stage__in=Stage.values), name="stage_change_to_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_stage__in=[*Stage.values, ""]), name="stage_change_from_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_stage=F("to_stage")), name="stage_change_moves"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "effective_date"], name="stage_change_timeline"),
+            models.Index(fields=["to_stage", "effective_date"], name="stage_change_funnel"),
+        ]
+
+    def __str__(self) -> str:
+        from_stage = self.get_from_stage_display() or "—"
+        return f"{self.partnership}: {from_stage} → {self.get_to_stage_display()}"
+
+    @property
+    def is_backward(self) -> bool:
+        return bool(self.from_stage) and Stage.rank(self.to_stage) < Stage.rank(self.from_stage)
+
+
+class StatusChange(models.Model):
+    """One change of a partnership's status (put on hold, resumed, concluded,
+    abandoned with a reason). Written only by ``lifecycle.py``."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    reason = models.ForeignKey(
+        AbandonReason,
+        verbose_name=_("reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    effective_date = models.DateField(_("effective date"))
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["effective_date", "changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")), name="status_change_changes"
+            ),
+            models.CheckConstraint(
+                condition=Q(to_status__in=Status.values) & Q(from_status__in=Status.values),
+                name="status_change_values_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "effective_date"], name="status_change_timeline")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.partnership}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )

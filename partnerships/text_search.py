@@ -1,0 +1,60 @@
+"""Accent-, case- and spacing-insensitive text matching.
+
+Each searchable model keeps a ``search_text`` column: the normalized form of its
+names (including local names in Chinese script and their romanization). A search
+normalizes the query the same way and looks in that one column, instead of
+scanning every text field with a case-insensitive, accent-sensitive LIKE.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalize(text: str | None) -> str:
+    """Lower-case, strip accents and fold spacing: "Chambéry " -> "chambery".
+
+    Scripts without case or accents (Chinese, for instance) are kept as they are,
+    so "张家口" still finds 张家口市.
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def name_key(text: str | None) -> str:
+    """A key that ignores case, accents, spacing and punctuation, to spot near
+    duplicates: "Ville de Chambéry", "ville de chambery" and "Ville-de-Chambery"
+    share one key."""
+    return _NOT_WORD.sub("", normalize(text))
+
+
+def build_search_text(parts: Iterable[str | None]) -> str:
+    """The value of a ``search_text`` column: every part normalized, one per line."""
+    return "\n".join(dict.fromkeys(n for n in (normalize(p) for p in parts) if n))
+
+
+def search_terms(query: str | None) -> list[str]:
+    return [term for term in normalize(query).split(" ") if term][:8]
+
+
+def condition(query: str | None, *, field: str = "search_text") -> Q:
+    """A filter for rows whose ``field`` contains every word of ``query``."""
+    result = Q()
+    for term in search_terms(query):
+        result &= Q(**{f"{field}__contains": term})
+    return result
+
+
+def matching(queryset: QuerySet, query: str | None, *, field: str = "search_text") -> QuerySet:
+    """Rows whose ``field`` contains every word of ``query``."""
+    return queryset.filter(condition(query, field=field))
