@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.forms import inlineformset_factory
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partnerships import uploads
-from partnerships.models import AbandonReason, Stage, Status
+from partnerships import text_search, uploads
+from partnerships.models import (
+    AbandonReason,
+    Action,
+    Contact,
+    Document,
+    DocumentSignatory,
+    Meeting,
+    Organization,
+    Partnership,
+    PartnershipParty,
+    Stage,
+    Status,
+)
+from partnerships.widgets import SearchSelect, SearchSelectMultiple
 
 
 class DateInput(forms.DateInput):
@@ -128,3 +144,439 @@ class ActionCompleteForm(forms.Form):
 
     def clean_completed_on(self):
         return self.cleaned_data.get("completed_on") or timezone.localdate()
+
+
+# Page forms -------------------------------------------------------------------------
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, org) -> str:
+        return org.display_name
+
+
+class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, org) -> str:
+        return org.display_name
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class DatesInOrderMixin:
+    """``start_field`` must not come after ``end_field``; the error shows next to
+    the end date."""
+
+    start_field = "start_date"
+    end_field = "end_date"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get(self.start_field), cleaned.get(self.end_field)
+        if start and end and end < start:
+            self.add_error(self.end_field, gettext("The end date cannot be before the start date."))
+        return cleaned
+
+
+class MeetingForm(DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("Part of"),
+        queryset=Meeting.objects.all(),
+        required=False,
+        widget=SearchSelect("meetings"),
+        help_text=_("The forum or mission this side meeting took place at."),
+    )
+    organizations = OrganizationMultipleChoiceField(
+        label=_("Organizations"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=SearchSelectMultiple("organizations", create="organization"),
+    )
+    contacts = forms.ModelMultipleChoiceField(
+        label=_("Contacts"),
+        queryset=Contact.objects.all(),
+        required=False,
+        widget=SearchSelectMultiple("contacts", create="contact"),
+    )
+    attendees = UserMultipleChoiceField(
+        label=_("Internal attendees"),
+        queryset=active_users(),
+        required=False,
+        widget=SearchSelectMultiple("users"),
+    )
+    partnerships = forms.ModelMultipleChoiceField(
+        label=_("Partnerships discussed"),
+        queryset=Partnership.objects.all(),
+        required=False,
+        widget=SearchSelectMultiple("partnerships"),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "status",
+            "title",
+            "start_date",
+            "end_date",
+            "locality",
+            "country",
+            "parent",
+            "organizations",
+            "contacts",
+            "attendees",
+            "partnerships",
+            "summary",
+            "outcomes",
+            "version",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "outcomes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent and self.instance.pk and parent.pk == self.instance.pk:
+            raise forms.ValidationError(gettext("A meeting cannot be part of itself."))
+        return parent
+
+
+class ActionForm(VersionedModelFormMixin, forms.ModelForm):
+    owner = UserChoiceField(label=_("Owner"), queryset=active_users())
+    partnership = forms.ModelChoiceField(
+        label=_("Partnership"),
+        queryset=Partnership.objects.all(),
+        required=False,
+        widget=SearchSelect("partnerships"),
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("From meeting"),
+        queryset=Meeting.objects.all(),
+        required=False,
+        widget=SearchSelect("meetings"),
+    )
+    lead_organization = OrganizationChoiceField(
+        label=_("Lead organization"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=SearchSelect("organizations"),
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "owner",
+            "due_date",
+            "priority",
+            "side",
+            "partnership",
+            "meeting",
+            "lead_organization",
+            "details",
+            "version",
+        ]
+        widgets = {"due_date": DateInput(), "details": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeetingActionForm(forms.ModelForm):
+    """One follow-up action row inside the meeting form."""
+
+    owner = UserChoiceField(label=_("Owner"), queryset=active_users())
+    partnership = forms.ModelChoiceField(
+        label=_("Partnership"),
+        queryset=Partnership.objects.all(),
+        required=False,
+        widget=SearchSelect("partnerships"),
+    )
+
+    class Meta:
+        model = Action
+        fields = ["title", "owner", "due_date", "priority", "side", "partnership"]
+        widgets = {"due_date": DateInput()}
+
+
+class BaseMeetingActionFormSet(forms.BaseInlineFormSet):
+    """New rows start with the person logging the meeting as owner; a row left
+    as it started is ignored."""
+
+    def __init__(self, *args, default_owner=None, **kwargs) -> None:
+        self.default_owner = default_owner
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            kwargs["initial"] = {"owner": self.default_owner}
+        return kwargs
+
+
+MeetingActionFormSet = inlineformset_factory(
+    Meeting,
+    Action,
+    form=MeetingActionForm,
+    formset=BaseMeetingActionFormSet,
+    fk_name="meeting",
+    extra=1,
+    can_delete=True,
+)
+
+
+class PartnershipForm(DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm):
+    """Create and edit a partnership. The stage is chosen only at creation
+    (afterwards it moves through the stage form); the owner is chosen at
+    creation and changed later by a manager's reassignment."""
+
+    stage = forms.ChoiceField(label=_("Starting stage"), choices=Stage.choices)
+    stage_since = forms.DateField(
+        label=_("In this stage since"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Today if left empty; earlier for a partnership recorded after the fact."),
+    )
+    owner = UserChoiceField(label=_("Owner"), queryset=active_users())
+    team = UserMultipleChoiceField(
+        label=_("Team members"),
+        queryset=active_users(),
+        required=False,
+        widget=SearchSelectMultiple("users"),
+    )
+    origin_meeting = forms.ModelChoiceField(
+        label=_("Originated at"),
+        queryset=Meeting.objects.all(),
+        required=False,
+        widget=SearchSelect("meetings"),
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "title",
+            "kind",
+            "stage",
+            "stage_since",
+            "owner",
+            "team",
+            "summary",
+            "sectors",
+            "value_amount",
+            "value_currency",
+            "value_note",
+            "signed_on",
+            "start_date",
+            "end_date",
+            "renewal_notice_days",
+            "renews_tacitly",
+            "origin_meeting",
+            "source_url",
+            "source_reference",
+            "version",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "sectors": forms.CheckboxSelectMultiple(),
+            "signed_on": DateInput(),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+
+    def __init__(self, *args, can_reassign: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["stage"]
+            del self.fields["stage_since"]
+            if not can_reassign:
+                del self.fields["owner"]
+        self.fields["value_amount"].widget.attrs.update({"min": "0.01", "step": "0.01"})
+
+    def clean_stage_since(self):
+        day = self.cleaned_data.get("stage_since")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(gettext("This date cannot be in the future."))
+        return day
+
+
+class PartyForm(forms.ModelForm):
+    organization = OrganizationChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        widget=SearchSelect("organizations", create="organization"),
+    )
+
+    class Meta:
+        model = PartnershipParty
+        fields = ["organization", "role"]
+
+
+PartyFormSet = inlineformset_factory(
+    Partnership, PartnershipParty, form=PartyForm, extra=2, can_delete=True
+)
+
+
+class OrganizationForm(forms.ModelForm):
+    parent = OrganizationChoiceField(
+        label=_("Parent organization"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=SearchSelect("organizations"),
+        help_text=_("For example, Zhangjiakou is in Hebei."),
+    )
+    confirm_distinct = forms.BooleanField(
+        label=_("This is a different organization: create it anyway"),
+        required=False,
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "local_name",
+            "romanization",
+            "aliases",
+            "kind",
+            "country",
+            "locality",
+            "parent",
+            "website",
+            "sectors",
+            "notes",
+        ]
+        widgets = {
+            "aliases": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "sectors": forms.CheckboxSelectMultiple(),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.similar: list[Organization] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        name, country = cleaned.get("name"), cleaned.get("country")
+        parent = cleaned.get("parent")
+        if parent and self.instance.pk:
+            self.instance.parent = parent
+            if self.instance._parent_creates_loop():
+                self.add_error(
+                    "parent",
+                    gettext("An organization cannot be inside itself or one of its own children."),
+                )
+        if name and not self.errors:
+            similar = Organization.objects.near_duplicates_of(name, country=country)
+            if self.instance.pk:
+                similar = similar.exclude(pk=self.instance.pk)
+            self.similar = list(similar[:5])
+            name_changed = not self.instance.pk or "name" in self.changed_data
+            if self.similar and name_changed and not cleaned.get("confirm_distinct"):
+                raise forms.ValidationError(
+                    gettext(
+                        "An organization with a very similar name already exists. "
+                        "Open it, or tick the box to create a separate one."
+                    ),
+                    code="similar",
+                )
+        return cleaned
+
+
+class QuickOrganizationForm(forms.ModelForm):
+    """The few fields needed to create an organization from inside another form."""
+
+    class Meta:
+        model = Organization
+        fields = ["name", "local_name", "kind", "country"]
+
+
+class ContactForm(forms.ModelForm):
+    organization = OrganizationChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        widget=SearchSelect("organizations"),
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "local_name",
+            "organization",
+            "title",
+            "email",
+            "phone",
+            "messaging_app",
+            "messaging_handle",
+            "languages",
+            "notes",
+            "is_active",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class QuickContactForm(forms.ModelForm):
+    organization = OrganizationChoiceField(
+        label=_("Organization"), queryset=Organization.objects.all()
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["name", "local_name", "organization", "title", "email"]
+
+
+class DocumentForm(DocumentFileFormMixin, forms.ModelForm):
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"),
+        queryset=Meeting.objects.all(),
+        required=False,
+        widget=SearchSelect("meetings"),
+        help_text=_("The meeting it was presented or signed at, if any."),
+    )
+    signatories = forms.ModelMultipleChoiceField(
+        label=_("Signatories"),
+        queryset=Contact.objects.all(),
+        required=False,
+        widget=SearchSelectMultiple("contacts"),
+        help_text=_("Their current title is recorded as their title at signing."),
+    )
+
+    class Meta:
+        model = Document
+        fields = ["title", "kind", "file", "signed_on", "signed_place", "meeting"]
+        widgets = {"signed_on": DateInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "PDF, Office, OpenDocument, images or text; at most %(limit)s."
+        ) % {"limit": filesizeformat(settings.DOCUMENT_MAX_BYTES)}
+        self.fields["file"].widget.attrs["accept"] = ",".join(uploads.allowed_extensions())
+
+    def save(self, commit: bool = True):
+        document = super().save(commit=commit)
+        if commit:
+            DocumentSignatory.objects.bulk_create(
+                DocumentSignatory(
+                    document=document, contact=contact, title_at_signing=contact.title
+                )
+                for contact in self.cleaned_data.get("signatories") or []
+            )
+        return document
+
+
+class NameCheckForm(forms.Form):
+    """The live near-duplicate check on the organization form."""
+
+    name = forms.CharField(max_length=200)
+    country = forms.CharField(max_length=2, required=False)
+
+    def similar(self):
+        if not self.is_valid() or not text_search.name_key(self.cleaned_data["name"]):
+            return []
+        return list(
+            Organization.objects.near_duplicates_of(
+                self.cleaned_data["name"], country=self.cleaned_data["country"] or None
+            )[:5]
+        )

@@ -1,5 +1,6 @@
 """The domain model, one module per concept; import everything from here."""
 
+from partnerships.models.accounts import ApiToken, ReminderLog, UserProfile
 from partnerships.models.actions import Action, ActionSide, ActionStatus, Priority
 from partnerships.models.documents import Document, DocumentKind, DocumentSignatory
 from partnerships.models.meetings import Meeting, MeetingKind, MeetingStatus
@@ -29,6 +30,7 @@ from partnerships.models.partnerships import (
 __all__ = [
     "AbandonReason",
     "Action",
+    "ApiToken",
     "ActionSide",
     "ActionStatus",
     "Contact",
@@ -50,9 +52,11 @@ __all__ = [
     "PartyRole",
     "Priority",
     "RelationKind",
+    "ReminderLog",
     "Sector",
     "Stage",
     "StageChange",
     "Status",
     "StatusChange",
+    "UserProfile",
 ]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -165,15 +165,18 @@ class PartnershipQuerySet(models.QuerySet):
         return permissions.visible_partnerships(user, self)
 
     def search(self, query: str | None) -> PartnershipQuerySet:
-        """Match on the title, or on the names of any party (local names included)."""
-        terms = text_search.search_terms(query)
-        if not terms:
+        """Match on the title, or on the names of any party (local names included).
+
+        The matching organizations are found first (one pass over their search
+        column), then their partnerships through the parties' index: no per-row
+        subquery over every partnership."""
+        condition = text_search.condition(query)
+        if not condition:
             return self
-        party_match = PartnershipParty.objects.filter(
-            text_search.condition(query, field="organization__search_text"),
-            partnership=OuterRef("pk"),
-        )
-        return self.filter(text_search.condition(query) | Exists(party_match))
+        party_of_matching_org = PartnershipParty.objects.filter(
+            organization__in=Organization.objects.filter(condition)
+        ).values("partnership_id")
+        return self.filter(condition | Q(pk__in=party_of_matching_org))
 
     def open(self) -> PartnershipQuerySet:
         return self.filter(status__in=Status.open())

@@ -1,0 +1,3 @@
+"""The REST API under /api/ (see issue 5)."""
+
+urlpatterns: list = []

@@ -1,0 +1,333 @@
+"""django-filter FilterSets: one per resource, shared by the pages and the API,
+so both accept the same query parameters (``?stage=contract&status=active``,
+``?owner=<id>``, ``?sector=<slug>``, ``?country=CN``, ``?overdue=true``,
+``?search=text``, ``?ordering=...``)."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from partnerships import text_search
+from partnerships.models import (
+    Action,
+    ActionSide,
+    ActionStatus,
+    Contact,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Organization,
+    OrganizationKind,
+    Partnership,
+    PartnershipKind,
+    PartnershipParty,
+    Priority,
+    Sector,
+    Stage,
+    Status,
+)
+
+User = get_user_model()
+
+BOOLEAN_CHOICES = [("true", _("Yes")), ("false", _("No"))]
+
+
+def _users():
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class UserChoiceFilter(filters.ModelChoiceFilter):
+    """Filter by user id; the choices show full names."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", lambda request: User.objects.all())
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        return field
+
+
+class SearchFilter(filters.CharFilter):
+    """Accent- and case-insensitive search through the model's ``search()``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        return qs.search(value)
+
+
+def _truthy(value) -> bool | None:
+    if value in (True, "true", "True", "1", "yes", "on"):
+        return True
+    if value in (False, "false", "False", "0", "no", "off"):
+        return False
+    return None
+
+
+class PartnershipFilter(filters.FilterSet):
+    search = SearchFilter()
+    stage = filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=PartnershipKind.choices)
+    sector = filters.ModelMultipleChoiceFilter(
+        label=_("Sector"),
+        field_name="sectors__slug",
+        to_field_name="slug",
+        queryset=Sector.objects.all(),
+        method="filter_sector",
+    )
+    country = filters.MultipleChoiceFilter(
+        label=_("Partner country"), choices=countries, method="filter_country"
+    )
+    organization_kind = filters.MultipleChoiceFilter(
+        label=_("Organization kind"), choices=OrganizationKind.choices, method="filter_org_kind"
+    )
+    organization = filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=Organization.objects.all(), method="filter_organization"
+    )
+    owner = UserChoiceFilter(label=_("Owner"))
+    member = UserChoiceFilter(label=_("Owner or team member"), method="filter_member")
+    overdue = filters.ChoiceFilter(
+        label=_("With overdue actions"), choices=BOOLEAN_CHOICES, method="filter_overdue"
+    )
+    renewal_due_before = filters.DateFilter(
+        label=_("Renewal decision due before"), field_name="renewal_due_on", lookup_expr="lte"
+    )
+    end_after = filters.DateFilter(label=_("Ends after"), field_name="end_date", lookup_expr="gte")
+    end_before = filters.DateFilter(
+        label=_("Ends before"), field_name="end_date", lookup_expr="lte"
+    )
+    updated_after = filters.DateTimeFilter(
+        label=_("Updated after"), field_name="updated_at", lookup_expr="gte"
+    )
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("title", "title"),
+            ("stage", "stage"),
+            ("status", "status"),
+            ("value_amount", "value"),
+            ("end_date", "end_date"),
+            ("renewal_due_on", "renewal_due_on"),
+            ("updated_at", "updated"),
+            ("created_at", "created"),
+        ],
+        field_labels={
+            "title": _("Title"),
+            "stage": _("Stage"),
+            "status": _("Status"),
+            "value_amount": _("Value"),
+            "end_date": _("End date"),
+            "renewal_due_on": _("Renewal due"),
+            "updated_at": _("Last updated"),
+            "created_at": _("Created"),
+        },
+    )
+
+    class Meta:
+        model = Partnership
+        fields = []
+
+    def _with_party(self, qs: QuerySet, condition: Q) -> QuerySet:
+        parties = PartnershipParty.objects.filter(condition, partnership=OuterRef("pk"))
+        return qs.filter(Exists(parties))
+
+    def filter_sector(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(
+            Exists(
+                Partnership.sectors.through.objects.filter(
+                    partnership=OuterRef("pk"), sector__in=value
+                )
+            )
+        )
+
+    def filter_country(self, qs, name, value):
+        return self._with_party(qs, Q(organization__country__in=value)) if value else qs
+
+    def filter_org_kind(self, qs, name, value):
+        return self._with_party(qs, Q(organization__kind__in=value)) if value else qs
+
+    def filter_organization(self, qs, name, value):
+        return self._with_party(qs, Q(organization=value)) if value else qs
+
+    def filter_member(self, qs, name, value):
+        if not value:
+            return qs
+        team = Partnership.team.through.objects.filter(partnership=OuterRef("pk"), user=value)
+        return qs.filter(Q(owner=value) | Exists(team))
+
+    def filter_overdue(self, qs, name, value):
+        wanted = _truthy(value)
+        if wanted is None:
+            return qs
+        late = Action.objects.overdue().filter(partnership=OuterRef("pk"))
+        return qs.filter(Exists(late)) if wanted else qs.exclude(Exists(late))
+
+
+class ActionFilter(filters.FilterSet):
+    search = filters.CharFilter(label=_("Search"), method="filter_search")
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=ActionStatus.choices)
+    pending = filters.ChoiceFilter(
+        label=_("Still to do"), choices=BOOLEAN_CHOICES, method="filter_pending"
+    )
+    owner = UserChoiceFilter(label=_("Owner"))
+    side = filters.ChoiceFilter(label=_("Whose commitment"), choices=ActionSide.choices)
+    priority = filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    partnership = filters.ModelChoiceFilter(
+        label=_("Partnership"), queryset=Partnership.objects.all()
+    )
+    meeting = filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
+    lead_organization = filters.ModelChoiceFilter(
+        label=_("Lead organization"), queryset=Organization.objects.all()
+    )
+    overdue = filters.ChoiceFilter(
+        label=_("Overdue"), choices=BOOLEAN_CHOICES, method="filter_overdue"
+    )
+    due_after = filters.DateFilter(label=_("Due after"), field_name="due_date", lookup_expr="gte")
+    due_before = filters.DateFilter(label=_("Due before"), field_name="due_date", lookup_expr="lte")
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("due_date", "due_date"),
+            ("priority", "priority"),
+            ("title", "title"),
+            ("status", "status"),
+            ("updated_at", "updated"),
+        ],
+        field_labels={
+            "due_date": _("Due date"),
+            "priority": _("Priority"),
+            "title": _("Title"),
+            "status": _("Status"),
+            "updated_at": _("Last updated"),
+        },
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def filter_search(self, qs, name, value):
+        if not value:
+            return qs
+        result = Q()
+        for term in text_search.search_terms(value):
+            result &= Q(title__icontains=term) | Q(partnership__search_text__contains=term)
+        return qs.filter(result)
+
+    def filter_overdue(self, qs, name, value):
+        wanted = _truthy(value)
+        if wanted is None:
+            return qs
+        today = timezone.localdate()
+        late = Q(status__in=ActionStatus.pending(), due_date__lt=today)
+        return qs.filter(late) if wanted else qs.exclude(late)
+
+    def filter_pending(self, qs, name, value):
+        wanted = _truthy(value)
+        if wanted is None:
+            return qs
+        pending = Q(status__in=ActionStatus.pending())
+        return qs.filter(pending) if wanted else qs.exclude(pending)
+
+
+class MeetingFilter(filters.FilterSet):
+    search = SearchFilter()
+    kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=MeetingKind.choices)
+    status = filters.MultipleChoiceFilter(label=_("Status"), choices=MeetingStatus.choices)
+    country = filters.MultipleChoiceFilter(label=_("Country"), choices=countries)
+    organization = filters.ModelChoiceFilter(
+        label=_("Organization"), field_name="organizations", queryset=Organization.objects.all()
+    )
+    partnership = filters.ModelChoiceFilter(
+        label=_("Partnership"), field_name="partnerships", queryset=Partnership.objects.all()
+    )
+    attendee = UserChoiceFilter(label=_("Attended by"), field_name="attendees")
+    logged_by = UserChoiceFilter(label=_("Logged by"))
+    parent = filters.ModelChoiceFilter(label=_("Part of"), queryset=Meeting.objects.all())
+    start_after = filters.DateFilter(label=_("From"), field_name="start_date", lookup_expr="gte")
+    start_before = filters.DateFilter(label=_("To"), field_name="start_date", lookup_expr="lte")
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("start_date", "start_date"), ("title", "title"), ("created_at", "created")],
+        field_labels={
+            "start_date": _("Date"),
+            "title": _("Title"),
+            "created_at": _("Logged"),
+        },
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_queryset(self, queryset):
+        # Filtering through a many-to-many (organization, partnership,
+        # attendee) can repeat a meeting; each row appears once.
+        queryset = super().filter_queryset(queryset)
+        many = ("organization", "partnership", "attendee")
+        if any(self.form.cleaned_data.get(name) for name in many):
+            queryset = queryset.distinct()
+        return queryset
+
+
+class OrganizationFilter(filters.FilterSet):
+    search = SearchFilter()
+    kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=OrganizationKind.choices)
+    country = filters.MultipleChoiceFilter(label=_("Country"), choices=countries)
+    sector = filters.ModelMultipleChoiceFilter(
+        label=_("Sector"),
+        field_name="sectors",
+        to_field_name="slug",
+        queryset=Sector.objects.all(),
+        distinct=True,
+    )
+    parent = filters.ModelChoiceFilter(label=_("Inside"), queryset=Organization.objects.all())
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("name", "name"), ("country", "country"), ("created_at", "created")],
+        field_labels={"name": _("Name"), "country": _("Country"), "created_at": _("Created")},
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+
+class ContactFilter(filters.FilterSet):
+    search = SearchFilter()
+    organization = filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=Organization.objects.all()
+    )
+    country = filters.MultipleChoiceFilter(
+        label=_("Country"), field_name="organization__country", choices=countries
+    )
+    organization_kind = filters.MultipleChoiceFilter(
+        label=_("Organization kind"),
+        field_name="organization__kind",
+        choices=OrganizationKind.choices,
+    )
+    is_active = filters.BooleanFilter(label=_("Active"))
+    ordering = filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("name", "name"), ("organization__name", "organization")],
+        field_labels={"name": _("Name"), "organization__name": _("Organization")},
+    )
+
+    class Meta:
+        model = Contact
+        fields = []

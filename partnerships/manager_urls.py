@@ -1,0 +1,3 @@
+"""Managers' pages: pipeline board, reports, exports (see issue 4)."""
+
+urlpatterns: list = []

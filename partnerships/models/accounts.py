@@ -1,0 +1,148 @@
+"""What belongs to a person rather than to the domain: personal API tokens, the
+secret of their calendar feed, and the record of reminder e-mails sent to them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "crm"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class UserProfileQuerySet(models.QuerySet):
+    def for_user(self, user) -> UserProfile:
+        """The user's profile, created on first use."""
+        profile, _created = self.get_or_create(user=user)
+        return profile
+
+
+class UserProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="crm_profile",
+    )
+    calendar_token = models.CharField(
+        _("calendar feed secret"),
+        max_length=64,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+    )
+
+    objects = UserProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def reset_calendar_token(self) -> str:
+        """A new secret: the old feed address stops working at once."""
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def authenticate(self, raw: str) -> ApiToken | None:
+        """The live token whose hash matches ``raw``, with its (active) user."""
+        if not raw or not raw.startswith(f"{TOKEN_PREFIX}_"):
+            return None
+        return (
+            self.active()
+            .select_related("user")
+            .filter(key_hash=hash_token(raw), user__is_active=True)
+            .first()
+        )
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its hash is stored: the token itself is shown
+    once, when it is created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What this token is for."))
+    prefix = models.CharField(_("starts with"), max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
+        """Create a token; returns the row and the raw token (shown once)."""
+        raw = f"{TOKEN_PREFIX}_{secrets.token_urlsafe(32)}"
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 7], key_hash=hash_token(raw)
+        )
+        return token, raw
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ReminderLog(models.Model):
+    """One reminder digest sent to one person on one day: running the reminder
+    command twice the same day sends nothing twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="reminder_logs",
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    summary = models.CharField(_("summary"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="reminder_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.day}"

@@ -1,0 +1,223 @@
+"""One chronological timeline of everything that happened to a partnership:
+stage moves, status changes, meetings, actions, documents and (for managers and
+admins, who may see the history) edits.
+
+Built in a fixed number of queries whatever the length of the story: one per
+kind of event, then merged and sorted in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.models import Action, ActionStatus, Partnership
+
+# Fields whose edits are shown; lifecycle fields have entries of their own.
+EDITABLE_FIELDS = [
+    "title",
+    "summary",
+    "kind",
+    "owner",
+    "value_amount",
+    "value_currency",
+    "value_note",
+    "signed_on",
+    "start_date",
+    "end_date",
+    "renewal_notice_days",
+    "renews_tacitly",
+    "source_url",
+    "source_reference",
+]
+
+
+@dataclass
+class Entry:
+    day: datetime.date
+    moment: datetime.datetime
+    kind: str  # stage, status, meeting, action, action_done, document, edit, created
+    title: str
+    detail: str = ""
+    actor: object | None = None
+    url: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def build_timeline(partnership: Partnership, *, with_edits: bool) -> list[Entry]:
+    entries: list[Entry] = []
+    entries += _stage_entries(partnership)
+    entries += _status_entries(partnership)
+    entries += _meeting_entries(partnership)
+    entries += _action_entries(partnership)
+    entries += _document_entries(partnership)
+    if with_edits:
+        entries += _edit_entries(partnership)
+    entries.sort(key=lambda e: (e.day, e.moment), reverse=True)
+    return entries
+
+
+def _stage_entries(partnership: Partnership) -> list[Entry]:
+    entries = []
+    for change in partnership.stage_changes.select_related("changed_by", "document"):
+        if not change.from_stage:
+            title = _("Started at the %(stage)s stage") % {"stage": change.get_to_stage_display()}
+            kind = "created"
+        else:
+            title = _("Moved from %(from)s to %(to)s") % {
+                "from": change.get_from_stage_display(),
+                "to": change.get_to_stage_display(),
+            }
+            kind = "stage"
+        entries.append(
+            Entry(
+                day=change.effective_date,
+                moment=change.changed_at,
+                kind=kind,
+                title=title,
+                detail=change.note,
+                actor=change.changed_by,
+                extra={"backward": change.is_backward, "to_stage": change.to_stage},
+            )
+        )
+    return entries
+
+
+def _status_entries(partnership: Partnership) -> list[Entry]:
+    entries = []
+    for change in partnership.status_changes.select_related("changed_by", "reason"):
+        title = _("Status: %(from)s → %(to)s") % {
+            "from": change.get_from_status_display(),
+            "to": change.get_to_status_display(),
+        }
+        detail = change.note
+        if change.reason:
+            detail = f"{change.reason.label}. {detail}".strip()
+        entries.append(
+            Entry(
+                day=change.effective_date,
+                moment=change.changed_at,
+                kind="status",
+                title=title,
+                detail=detail,
+                actor=change.changed_by,
+            )
+        )
+    return entries
+
+
+def _meeting_entries(partnership: Partnership) -> list[Entry]:
+    meetings = partnership.meetings.select_related("logged_by").only(
+        "id", "title", "kind", "status", "start_date", "end_date", "outcomes", "created_at",
+        "logged_by__first_name", "logged_by__last_name", "logged_by__username",
+    )  # fmt: skip
+    return [
+        Entry(
+            day=meeting.start_date,
+            moment=meeting.created_at,
+            kind="meeting",
+            title=meeting.title,
+            detail=meeting.outcomes,
+            actor=meeting.logged_by,
+            url=meeting.get_absolute_url(),
+            extra={"meeting_kind": meeting.get_kind_display(), "status": meeting.status},
+        )
+        for meeting in meetings
+    ]
+
+
+def _action_entries(partnership: Partnership) -> list[Entry]:
+    entries = []
+    actions = Action.objects.filter(partnership=partnership).select_related("owner", "completed_by")
+    for action in actions:
+        created = timezone.localtime(action.created_at)
+        entries.append(
+            Entry(
+                day=created.date(),
+                moment=created,
+                kind="action",
+                title=_("Action: %(title)s") % {"title": action.title},
+                detail=_("Owner: %(owner)s; due %(due)s")
+                % {
+                    "owner": action.owner.get_full_name() or action.owner.get_username(),
+                    "due": action.due_date.isoformat() if action.due_date else _("no date"),
+                },
+                url=action.get_absolute_url(),
+                extra={"action": action},
+            )
+        )
+        if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED) and action.completed_on:
+            done = action.status == ActionStatus.DONE
+            entries.append(
+                Entry(
+                    day=action.completed_on,
+                    moment=_moment(action.completed_on),
+                    kind="action_done" if done else "action_cancelled",
+                    title=(_("Done: %(title)s") if done else _("Cancelled: %(title)s"))
+                    % {"title": action.title},
+                    detail=action.outcome,
+                    actor=action.completed_by,
+                    url=action.get_absolute_url(),
+                )
+            )
+    return entries
+
+
+def _document_entries(partnership: Partnership) -> list[Entry]:
+    return [
+        Entry(
+            day=timezone.localtime(document.uploaded_at).date(),
+            moment=document.uploaded_at,
+            kind="document",
+            title=_("Document: %(title)s") % {"title": document.title},
+            detail=document.get_kind_display(),
+            actor=document.uploaded_by,
+            url=document.get_absolute_url(),
+        )
+        for document in partnership.documents.select_related("uploaded_by")
+    ]
+
+
+def _edit_entries(partnership: Partnership) -> list[Entry]:
+    records = list(partnership.history.select_related("history_user").order_by("history_date"))
+    owner_ids = {r.owner_id for r in records}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=owner_ids)}
+    entries = []
+    for previous, record in itertools.pairwise(records):
+        changed = [
+            name for name in EDITABLE_FIELDS if _value(previous, name) != _value(record, name)
+        ]
+        if not changed:
+            continue
+        labels = [str(Partnership._meta.get_field(name).verbose_name) for name in changed]
+        detail = ", ".join(labels)
+        if "owner" in changed:
+            new_owner = users.get(record.owner_id)
+            name = new_owner.get_full_name() if new_owner else "?"
+            detail += " — " + _("new owner: %(name)s") % {"name": name}
+        moment = timezone.localtime(record.history_date)
+        entries.append(
+            Entry(
+                day=moment.date(),
+                moment=moment,
+                kind="edit",
+                title=record.history_change_reason or _("Edited"),
+                detail=detail,
+                actor=record.history_user,
+            )
+        )
+    return entries
+
+
+def _value(record, name: str):
+    field_name = f"{name}_id" if name == "owner" else name
+    return getattr(record, field_name)

@@ -1,0 +1,98 @@
+"""Page URLs, grouped by resource with namespaced names (``partnerships:detail``)."""
+
+from django.urls import include, path
+
+from partnerships.views import (
+    actions,
+    documents,
+    home,
+    meetings,
+    organizations,
+    partnerships,
+    search,
+    trash,
+)
+
+partnership_urls = (
+    [
+        path("", partnerships.partnership_list, name="list"),
+        path("new/", partnerships.partnership_create, name="create"),
+        path("<int:pk>/", partnerships.partnership_detail, name="detail"),
+        path("<int:pk>/edit/", partnerships.partnership_edit, name="edit"),
+        path("<int:pk>/move/", partnerships.partnership_move, name="move"),
+        path("<int:pk>/status/", partnerships.partnership_status, name="status"),
+        path("<int:pk>/reassign/", partnerships.partnership_reassign, name="reassign"),
+        path("<int:pk>/documents/new/", partnerships.document_upload, name="document_upload"),
+        path("<int:pk>/delete/", partnerships.partnership_delete, name="delete"),
+    ],
+    "partnerships",
+)
+
+meeting_urls = (
+    [
+        path("", meetings.meeting_list, name="list"),
+        path("new/", meetings.meeting_create, name="create"),
+        path("<int:pk>/", meetings.meeting_detail, name="detail"),
+        path("<int:pk>/edit/", meetings.meeting_edit, name="edit"),
+        path("<int:pk>/delete/", meetings.meeting_delete, name="delete"),
+    ],
+    "meetings",
+)
+
+action_urls = (
+    [
+        path("", actions.action_list, name="list"),
+        path("new/", actions.action_create, name="create"),
+        path("<int:pk>/", actions.action_detail, name="detail"),
+        path("<int:pk>/edit/", actions.action_edit, name="edit"),
+        path("<int:pk>/complete/", actions.action_complete, name="complete"),
+        path("<int:pk>/cancel/", actions.action_cancel, name="cancel"),
+        path("<int:pk>/reopen/", actions.action_reopen, name="reopen"),
+        path("<int:pk>/reassign/", actions.action_reassign, name="reassign"),
+        path("<int:pk>/delete/", actions.action_delete, name="delete"),
+    ],
+    "actions",
+)
+
+organization_urls = (
+    [
+        path("", organizations.organization_list, name="list"),
+        path("new/", organizations.organization_create, name="create"),
+        path("similar/", organizations.organization_similar, name="similar"),
+        path("quick-create/", organizations.quick_create_organization, name="quick_create"),
+        path("<int:pk>/", organizations.organization_detail, name="detail"),
+        path("<int:pk>/edit/", organizations.organization_edit, name="edit"),
+    ],
+    "organizations",
+)
+
+contact_urls = (
+    [
+        path("", organizations.contact_list, name="list"),
+        path("new/", organizations.contact_create, name="create"),
+        path("quick-create/", organizations.quick_create_contact, name="quick_create"),
+        path("<int:pk>/", organizations.contact_detail, name="detail"),
+        path("<int:pk>/edit/", organizations.contact_edit, name="edit"),
+    ],
+    "contacts",
+)
+
+document_urls = (
+    [path("<int:pk>/download/", documents.document_download, name="download")],
+    "documents",
+)
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("search/", search.search, name="search"),
+    path("lookup/<slug:kind>/", search.lookup, name="lookup"),
+    path("partnerships/", include(partnership_urls)),
+    path("meetings/", include(meeting_urls)),
+    path("actions/", include(action_urls)),
+    path("organizations/", include(organization_urls)),
+    path("contacts/", include(contact_urls)),
+    path("documents/", include(document_urls)),
+    path("deleted/", trash.trash, name="trash"),
+    path("deleted/<slug:kind>/<int:pk>/restore/", trash.restore, name="restore"),
+    path("", include("partnerships.manager_urls")),
+]

@@ -1,0 +1,215 @@
+"""Action pages: lists (mine, everyone's, overdue, by partnership), create,
+edit, and the one-click workflow buttons (complete, cancel, reopen, reassign),
+which answer htmx requests with the updated row."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnerships import lifecycle, permissions
+from partnerships.errors import DomainError
+from partnerships.filters import ActionFilter
+from partnerships.forms import ActionCompleteForm, ActionForm, ReassignForm
+from partnerships.models import Action
+from partnerships.views.access import require, staff_required
+from partnerships.views.forms import add_domain_error
+from partnerships.views.listing import filtered_page
+
+
+def _action_or_404(request: HttpRequest, pk: int) -> Action:
+    queryset = permissions.visible(request.user, Action.objects.for_list())
+    return get_object_or_404(queryset.select_related("completed_by", "created_by"), pk=pk)
+
+
+@staff_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    if not request.GET:
+        # "My work to do" is where people start; the URL says so, to share it.
+        return redirect(
+            f"{request.path}?{urlencode({'owner': request.user.pk, 'pending': 'true'})}"
+        )
+    listing = filtered_page(
+        request,
+        ActionFilter,
+        permissions.visible(request.user, Action.objects.for_list()).by_urgency(),
+    )
+    return render(request, "actions/list.html", {"listing": listing})
+
+
+@staff_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_or_404(request, pk)
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "action": action,
+            "can_edit": permissions.can_edit_action(request.user, action),
+            "can_delete": permissions.can_delete(request.user, action),
+            "complete_form": ActionCompleteForm(),
+            "reassign_form": ReassignForm(initial={"owner": action.owner_id}),
+            "history": action.history.select_related("history_user")[:20]
+            if permissions.can_view_history(request.user)
+            else None,
+        },
+    )
+
+
+def _action_form_page(request: HttpRequest, action: Action | None) -> HttpResponse:
+    initial = {"owner": request.user.pk}
+    if action is None:
+        for name in ("partnership", "meeting", "lead_organization"):
+            if request.GET.get(name):
+                initial[name] = request.GET[name]
+    form = ActionForm(request.POST or None, instance=action, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                if saved.pk is None:
+                    saved.created_by = request.user
+                saved._history_user = request.user
+                saved.save()
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Action saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "actions/form.html",
+        {"form": form, "action": action},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest) -> HttpResponse:
+    require(permissions.can_create(request.user), _("You cannot create actions."))
+    return _action_form_page(request, None)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_or_404(request, pk)
+    require(
+        permissions.can_edit_action(request.user, action),
+        _("Only the owner of this action and managers can change it."),
+    )
+    return _action_form_page(request, action)
+
+
+def _after_workflow(
+    request: HttpRequest, action: Action, error: DomainError | None
+) -> HttpResponse:
+    """htmx: the updated row (or the row with the refusal). Otherwise back to
+    where the button was."""
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "actions/_row.html",
+            {
+                "action": action,
+                "row_error": error.message if error else "",
+                "show_partnership": True,
+            },
+        )
+    if error:
+        messages.error(request, error.message)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = action.get_absolute_url()
+    return redirect(target)
+
+
+def _workflow(request: HttpRequest, pk: int, apply) -> HttpResponse:
+    action = _action_or_404(request, pk)
+    require(
+        permissions.can_edit_action(request.user, action),
+        _("Only the owner of this action and managers can change it."),
+    )
+    try:
+        apply(action)
+    except DomainError as error:
+        return _after_workflow(request, action, error)
+    action = _action_or_404(request, pk)
+    return _after_workflow(request, action, None)
+
+
+@staff_required
+@require_POST
+def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ActionCompleteForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+
+    def apply(action):
+        if form.errors:
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        lifecycle.complete_action(
+            action,
+            by=request.user,
+            outcome=data.get("outcome", ""),
+            completed_on=data.get("completed_on"),
+        )
+
+    return _workflow(request, pk, apply)
+
+
+@staff_required
+@require_POST
+def action_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _workflow(
+        request,
+        pk,
+        lambda action: lifecycle.cancel_action(
+            action, by=request.user, note=request.POST.get("note", "")
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _workflow(request, pk, lambda action: lifecycle.reopen_action(action, by=request.user))
+
+
+@staff_required
+@require_POST
+def action_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_or_404(request, pk)
+    require(
+        permissions.can_reassign_action(request.user, action),
+        _("Only the owner of this action and managers can reassign it."),
+    )
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an active user as the new owner."))
+        return redirect(action)
+    try:
+        lifecycle.reassign_action(action, to=form.cleaned_data["owner"], by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Action reassigned."))
+    return redirect(action)
+
+
+@staff_required
+@require_POST
+def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_or_404(request, pk)
+    require(permissions.can_delete(request.user, action), _("Only managers can delete."))
+    lifecycle.soft_delete(action, by=request.user)
+    messages.success(request, _("Action deleted. A manager can restore it from the deleted items."))
+    return redirect("actions:list")

@@ -1,0 +1,145 @@
+"""Meeting pages: log a meeting with its follow-up actions in one form, list,
+view and edit meetings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnerships import lifecycle, permissions
+from partnerships.errors import DomainError
+from partnerships.filters import MeetingFilter
+from partnerships.forms import MeetingActionFormSet, MeetingForm
+from partnerships.models import Action, Meeting, MeetingStatus
+from partnerships.views.access import require, staff_required
+from partnerships.views.forms import add_domain_error
+from partnerships.views.listing import filtered_page
+
+
+def _meeting_or_404(request: HttpRequest, pk: int) -> Meeting:
+    queryset = permissions.visible(request.user, Meeting.objects.all()).select_related(
+        "logged_by", "parent"
+    )
+    return get_object_or_404(queryset.prefetch_related("attendees"), pk=pk)
+
+
+@staff_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    listing = filtered_page(
+        request, MeetingFilter, permissions.visible(request.user, Meeting.objects.for_list())
+    )
+    return render(request, "meetings/list.html", {"listing": listing})
+
+
+@staff_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, pk)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "organizations": meeting.organizations.select_related("parent"),
+            "contacts": meeting.contacts.select_related("organization"),
+            "partnerships": meeting.partnerships.select_related("owner"),
+            "actions": Action.objects.filter(meeting=meeting).for_list().by_urgency(),
+            "side_meetings": meeting.side_meetings.all(),
+            "documents": meeting.documents.select_related("partnership"),
+            "can_edit": permissions.can_edit_meeting(request.user, meeting),
+            "can_delete": permissions.can_delete(request.user, meeting),
+        },
+    )
+
+
+def _save_meeting(request: HttpRequest, form: MeetingForm, actions) -> Meeting:
+    """The meeting, its links and its new or edited follow-up actions: all in
+    one transaction, so an error anywhere saves nothing."""
+    with transaction.atomic():
+        meeting = form.save(commit=False)
+        if meeting.pk is None:
+            meeting.logged_by = request.user
+        meeting._history_user = request.user
+        meeting.save()
+        form.save_m2m()
+        actions.instance = meeting
+        for action in actions.save(commit=False):
+            if action.pk is None:
+                action.created_by = request.user
+            action._history_user = request.user
+            action.save()
+        for action in actions.deleted_objects:
+            lifecycle.soft_delete(action, by=request.user)
+    return meeting
+
+
+def _meeting_form_page(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
+    initial = {}
+    if meeting is None:
+        initial = {
+            "status": request.GET.get("status", MeetingStatus.HELD),
+            "attendees": [request.user.pk],
+        }
+        for name in ("parent", "partnerships", "organizations"):
+            if request.GET.get(name):
+                initial[name] = request.GET.getlist(name)
+    form = MeetingForm(request.POST or None, instance=meeting, initial=initial)
+    # The form adds new follow-up actions; existing ones are edited on their
+    # own pages, by their owners (and listed read-only here).
+    actions = MeetingActionFormSet(
+        request.POST or None,
+        instance=meeting or Meeting(),
+        prefix="actions",
+        default_owner=request.user.pk,
+        queryset=Action.objects.none(),
+    )
+    if request.method == "POST":
+        if form.is_valid() and actions.is_valid():
+            try:
+                saved = _save_meeting(request, form, actions)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Meeting saved.") if meeting else _("Meeting logged."))
+                return redirect(saved)
+        messages.error(request, _("Nothing was saved: please correct the errors below."))
+    existing = Action.objects.filter(meeting=meeting).for_list() if meeting else []
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "actions": actions, "meeting": meeting, "existing_actions": existing},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    require(permissions.can_create(request.user), _("You cannot log meetings."))
+    return _meeting_form_page(request, None)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, pk)
+    require(
+        permissions.can_edit_meeting(request.user, meeting),
+        _("Only whoever logged or attended this meeting, and managers, can edit it."),
+    )
+    return _meeting_form_page(request, meeting)
+
+
+@staff_required
+@require_POST
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, pk)
+    require(permissions.can_delete(request.user, meeting), _("Only managers can delete."))
+    lifecycle.soft_delete(meeting, by=request.user)
+    messages.success(
+        request, _("Meeting deleted. A manager can restore it from the deleted items.")
+    )
+    return redirect("meetings:list")

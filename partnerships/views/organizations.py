@@ -1,0 +1,240 @@
+"""Organization and contact pages, the live near-duplicate check, and the quick
+creation of an organization or contact from inside another form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnerships import permissions
+from partnerships.filters import ContactFilter, OrganizationFilter
+from partnerships.forms import (
+    ContactForm,
+    NameCheckForm,
+    OrganizationForm,
+    QuickContactForm,
+    QuickOrganizationForm,
+)
+from partnerships.models import Action, Contact, Meeting, Organization, Partnership
+from partnerships.views.access import require, staff_required
+from partnerships.views.listing import filtered_page
+
+# Organizations ----------------------------------------------------------------------
+
+
+@staff_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    queryset = permissions.visible(request.user, Organization.objects.for_list())
+    listing = filtered_page(request, OrganizationFilter, queryset)
+    return render(request, "organizations/list.html", {"listing": listing})
+
+
+@staff_required
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_object_or_404(
+        permissions.visible(request.user, Organization.objects.select_related("parent")), pk=pk
+    )
+    partnerships = (
+        Partnership.objects.visible_to(request.user)
+        .filter(parties__organization=organization)
+        .distinct()
+        .for_list()
+    )
+    return render(
+        request,
+        "organizations/detail.html",
+        {
+            "organization": organization,
+            "ancestors": organization.ancestors(),
+            "partnerships": partnerships,
+            "meetings": Meeting.objects.filter(organizations=organization).for_list()[:20],
+            "contacts": organization.contacts.order_by("-is_active", "name"),
+            "children": organization.children.annotate(
+                partnership_count=Count("party_roles", distinct=True)
+            ),
+            "relations_from": organization.relations_from.select_related("target"),
+            "relations_to": organization.relations_to.select_related("source"),
+            "led_actions": Action.objects.pending()
+            .filter(lead_organization=organization)
+            .for_list(),
+            "sectors": organization.sectors.all(),
+        },
+    )
+
+
+def _organization_form_page(
+    request: HttpRequest, organization: Organization | None
+) -> HttpResponse:
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved._history_user = request.user
+            saved.save()
+            form.save_m2m()
+        messages.success(request, _("Organization saved."))
+        return redirect(saved)
+    return render(
+        request,
+        "organizations/form.html",
+        {
+            "form": form,
+            "organization": organization,
+            "similar": form.similar if form.is_bound else [],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    require(permissions.can_create(request.user), _("You cannot create organizations."))
+    return _organization_form_page(request, None)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_object_or_404(Organization, pk=pk)
+    require(
+        permissions.can_edit_organization(request.user, organization),
+        _("You cannot edit organizations."),
+    )
+    return _organization_form_page(request, organization)
+
+
+@staff_required
+@require_GET
+def organization_similar(request: HttpRequest) -> HttpResponse:
+    """htmx: warn, while typing, that a very similar organization exists."""
+    form = NameCheckForm(request.GET)
+    similar = form.similar()
+    exclude = request.GET.get("exclude")
+    if exclude and exclude.isdigit():
+        similar = [org for org in similar if org.pk != int(exclude)]
+    return render(request, "organizations/_similar.html", {"similar": similar})
+
+
+# Contacts ---------------------------------------------------------------------------
+
+
+@staff_required
+def contact_list(request: HttpRequest) -> HttpResponse:
+    queryset = permissions.visible(request.user, Contact.objects.for_list())
+    listing = filtered_page(request, ContactFilter, queryset)
+    return render(request, "contacts/list.html", {"listing": listing})
+
+
+@staff_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        permissions.visible(request.user, Contact.objects.select_related("organization")), pk=pk
+    )
+    return render(
+        request,
+        "contacts/detail.html",
+        {
+            "contact": contact,
+            "meetings": contact.meetings.for_list()[:20],
+            "signings": contact.signings.select_related("document", "document__partnership"),
+        },
+    )
+
+
+def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpResponse:
+    initial = {}
+    if contact is None and request.GET.get("organization"):
+        initial["organization"] = request.GET["organization"]
+    form = ContactForm(request.POST or None, instance=contact, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved._history_user = request.user
+            saved.save()
+        messages.success(request, _("Contact saved."))
+        return redirect(saved)
+    return render(
+        request,
+        "contacts/form.html",
+        {"form": form, "contact": contact},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    require(permissions.can_create(request.user), _("You cannot create contacts."))
+    return _contact_form_page(request, None)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact, pk=pk)
+    require(permissions.can_edit_contact(request.user, contact), _("You cannot edit contacts."))
+    return _contact_form_page(request, contact)
+
+
+# Quick creation from inside another form ---------------------------------------------------
+
+
+def _form_errors(form) -> dict[str, list[str]]:
+    return {field or "__all__": [str(e) for e in errors] for field, errors in form.errors.items()}
+
+
+@staff_required
+@require_POST
+def quick_create_organization(request: HttpRequest) -> JsonResponse:
+    """JSON for picker.js: the new organization, or the errors and any very
+    similar existing ones (which the person can pick instead)."""
+    require(permissions.can_create(request.user), _("You cannot create organizations."))
+    form = QuickOrganizationForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": _form_errors(form)}, status=400)
+    similar = Organization.objects.near_duplicates_of(
+        form.cleaned_data["name"], country=form.cleaned_data["country"]
+    )[:5]
+    if similar and request.POST.get("confirm_distinct") != "1":
+        return JsonResponse(
+            {
+                "similar": [{"id": o.pk, "label": o.display_name} for o in similar],
+                "errors": {
+                    "__all__": [
+                        _("A very similar organization exists. Use it, or create a separate one.")
+                    ]
+                },
+            },
+            status=409,
+        )
+    try:
+        with transaction.atomic():
+            organization = form.save()
+    except IntegrityError:
+        return JsonResponse(
+            {
+                "errors": {
+                    "name": [_("An organization with this name already exists in this country.")]
+                }
+            },
+            status=400,
+        )
+    return JsonResponse({"id": organization.pk, "label": organization.display_name}, status=201)
+
+
+@staff_required
+@require_POST
+def quick_create_contact(request: HttpRequest) -> JsonResponse:
+    require(permissions.can_create(request.user), _("You cannot create contacts."))
+    form = QuickContactForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": _form_errors(form)}, status=400)
+    contact = form.save()
+    label = f"{contact.display_name} — {contact.organization.name}"
+    return JsonResponse({"id": contact.pk, "label": label}, status=201)

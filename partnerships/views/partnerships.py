@@ -1,0 +1,296 @@
+"""Partnership pages: list, detail with its timeline, create, edit, and the
+lifecycle forms (move stage, change status, reassign, upload a document)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnerships import lifecycle, permissions
+from partnerships.errors import DomainError
+from partnerships.filters import PartnershipFilter
+from partnerships.forms import (
+    DocumentForm,
+    PartnershipForm,
+    PartyFormSet,
+    ReassignForm,
+    StageMoveForm,
+    StatusChangeForm,
+)
+from partnerships.models import (
+    AbandonReason,
+    Action,
+    Document,
+    ExchangeRate,
+    Partnership,
+    PartnershipParty,
+    Stage,
+    Status,
+)
+from partnerships.timeline import build_timeline
+from partnerships.views.access import require, staff_required
+from partnerships.views.forms import add_domain_error
+from partnerships.views.listing import filtered_page
+
+
+def _partnership_or_404(request: HttpRequest, pk: int) -> Partnership:
+    queryset = (
+        Partnership.objects.visible_to(request.user)
+        .select_related("owner", "origin_meeting", "abandon_reason", "created_by")
+        .prefetch_related("team", "sectors")
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@staff_required
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    listing = filtered_page(
+        request, PartnershipFilter, Partnership.objects.visible_to(request.user).for_list()
+    )
+    return render(
+        request,
+        "partnerships/list.html",
+        {"listing": listing, "rates": ExchangeRate.objects.rates_on()},
+    )
+
+
+@staff_required
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_or_404(request, pk)
+    parties = list(
+        PartnershipParty.objects.filter(partnership=partnership)
+        .select_related("organization", "organization__parent")
+        .order_by("order", "pk")
+    )
+    actions = list(Action.objects.filter(partnership=partnership).pending().for_list().by_urgency())
+    user = request.user
+    can_edit = permissions.can_edit_partnership(user, partnership)
+    return render(
+        request,
+        "partnerships/detail.html",
+        {
+            "partnership": partnership,
+            "parties": parties,
+            "open_actions": actions,
+            "next_action": actions[0] if actions else None,
+            "documents": partnership.documents.select_related("uploaded_by"),
+            "timeline": build_timeline(partnership, with_edits=permissions.can_view_history(user)),
+            "rates": ExchangeRate.objects.rates_on(),
+            "can_edit": can_edit,
+            "can_reassign": permissions.can_reassign_partnership(user, partnership),
+            "can_delete": permissions.can_delete(user, partnership),
+            "move_form": StageMoveForm(initial={"stage": _next_stage(partnership.stage)}),
+            "status_form": StatusChangeForm(),
+            "reassign_form": ReassignForm(initial={"owner": partnership.owner_id}),
+            "abandon_reasons": AbandonReason.objects.filter(is_active=True),
+            "stages": Stage.choices,
+        },
+    )
+
+
+def _next_stage(stage: str) -> str:
+    values = Stage.values
+    index = values.index(stage)
+    return values[min(index + 1, len(values) - 1)]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    require(permissions.can_create(request.user), _("You cannot create partnerships."))
+    form = PartnershipForm(request.POST or None, initial={"owner": request.user.pk})
+    parties = PartyFormSet(request.POST or None, prefix="parties")
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        with transaction.atomic():
+            partnership = form.save(commit=False)
+            lifecycle.start_partnership(
+                partnership, by=request.user, effective_date=form.cleaned_data["stage_since"]
+            )
+            form.save_m2m()
+            parties.instance = partnership
+            parties.save()
+        messages.success(request, _("Partnership created."))
+        return redirect(partnership)
+    return render(
+        request,
+        "partnerships/form.html",
+        {"form": form, "parties": parties, "creating": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_or_404(request, pk)
+    require(
+        permissions.can_edit_partnership(request.user, partnership),
+        _("Only the owner, the team and managers can edit this partnership."),
+    )
+    can_reassign = permissions.can_reassign_partnership(request.user, partnership)
+    form = PartnershipForm(request.POST or None, instance=partnership, can_reassign=can_reassign)
+    parties = PartyFormSet(request.POST or None, instance=partnership, prefix="parties")
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        try:
+            with transaction.atomic():
+                partnership._history_user = request.user
+                form.save()
+                parties.save()
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(partnership)
+    return render(
+        request,
+        "partnerships/form.html",
+        {"form": form, "parties": parties, "partnership": partnership},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _lifecycle_form_response(
+    request: HttpRequest, partnership: Partnership, form, template: str
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "partnership": partnership,
+            "form": form,
+            "abandon_reasons": AbandonReason.objects.filter(is_active=True),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_or_404(request, pk)
+    require(
+        permissions.can_move_partnership(request.user, partnership),
+        _("Only the owner, the team and managers can move this partnership."),
+    )
+    form = StageMoveForm(request.POST or None, initial={"stage": _next_stage(partnership.stage)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = lifecycle.move_stage(
+                partnership,
+                to=form.cleaned_data["stage"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                effective_date=form.cleaned_data["effective_date"],
+                expected_version=_posted_version(request),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Moved to %(stage)s.") % {"stage": change.get_to_stage_display()},
+            )
+            return redirect(partnership)
+    return _lifecycle_form_response(request, partnership, form, "partnerships/move.html")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partnership_status(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_or_404(request, pk)
+    require(
+        permissions.can_change_partnership_status(request.user, partnership),
+        _("Only the owner, the team and managers can change this partnership's status."),
+    )
+    initial = {"status": request.GET.get("to", Status.ON_HOLD)}
+    form = StatusChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = lifecycle.change_status(
+                partnership,
+                to=form.cleaned_data["status"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                reason=form.cleaned_data["reason"],
+                expected_version=_posted_version(request),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Status changed to %(status)s.") % {"status": change.get_to_status_display()},
+            )
+            return redirect(partnership)
+    return _lifecycle_form_response(request, partnership, form, "partnerships/status.html")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partnership_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_or_404(request, pk)
+    require(
+        permissions.can_reassign_partnership(request.user, partnership),
+        _("Only managers can reassign a partnership."),
+    )
+    form = ReassignForm(request.POST or None, initial={"owner": partnership.owner_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.reassign_partnership(
+                partnership, to=form.cleaned_data["owner"], by=request.user
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Partnership reassigned."))
+            return redirect(partnership)
+    return _lifecycle_form_response(request, partnership, form, "partnerships/reassign.html")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_or_404(request, pk)
+    require(
+        permissions.can_upload_document(request.user, partnership),
+        _("Only the owner, the team and managers can add documents to this partnership."),
+    )
+    form = DocumentForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=Document(partnership=partnership, uploaded_by=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Document added."))
+        return redirect(partnership)
+    return render(
+        request,
+        "partnerships/document_form.html",
+        {"partnership": partnership, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+@require_POST
+def partnership_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = _partnership_or_404(request, pk)
+    require(permissions.can_delete(request.user, partnership), _("Only managers can delete."))
+    lifecycle.soft_delete(partnership, by=request.user)
+    messages.success(
+        request, _("Partnership deleted. A manager can restore it from the deleted items.")
+    )
+    return redirect("partnerships:list")
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None

@@ -1,0 +1,111 @@
+"""Global search across organizations, contacts, partnerships and meetings, and
+the JSON look-ups behind the search-as-you-type selectors."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from partnerships import permissions, text_search
+from partnerships.models import Contact, Meeting, Organization, Partnership
+from partnerships.views.access import staff_required
+
+GROUP_SIZE = 8
+LOOKUP_SIZE = 12
+
+
+def search_everything(user, query: str) -> list[dict]:
+    """Up to GROUP_SIZE matches per kind, with the total of each kind: two
+    queries per kind whatever the number of rows."""
+    groups = [
+        ("organizations", Organization.objects.select_related("parent"), "organizations:list"),
+        ("contacts", Contact.objects.select_related("organization"), "contacts:list"),
+        ("partnerships", Partnership.objects.select_related("owner"), "partnerships:list"),
+        ("meetings", Meeting.objects.all(), "meetings:list"),
+    ]
+    results = []
+    for kind, queryset, list_url in groups:
+        matches = permissions.visible(user, queryset).search(query)
+        rows = list(matches[:GROUP_SIZE])
+        total = len(rows) if len(rows) < GROUP_SIZE else matches.count()
+        results.append({"kind": kind, "rows": rows, "total": total, "list_url": list_url})
+    return results
+
+
+@staff_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    groups = search_everything(request.user, query) if text_search.search_terms(query) else []
+    return render(
+        request,
+        "search/results.html",
+        {"query": query, "groups": groups, "found": sum(g["total"] for g in groups)},
+    )
+
+
+def _user_rows(query: str):
+    users = get_user_model().objects.filter(is_active=True)
+    for term in text_search.search_terms(query):
+        users = users.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(username__icontains=term)
+        )
+    return [
+        {"id": u.pk, "label": u.get_full_name() or u.get_username(), "detail": u.email}
+        for u in users.order_by("first_name", "last_name")[:LOOKUP_SIZE]
+    ]
+
+
+def _lookup_rows(kind: str, query: str, user, params) -> list[dict]:
+    if kind == "users":
+        return _user_rows(query)
+    if kind == "organizations":
+        rows = Organization.objects.search(query).select_related("parent").order_by("name")
+        return [
+            {
+                "id": o.pk,
+                "label": o.display_name,
+                "detail": ", ".join(filter(None, [o.locality, o.country.code])),
+            }
+            for o in rows[:LOOKUP_SIZE]
+        ]
+    if kind == "contacts":
+        rows = (
+            Contact.objects.search(query)
+            .select_related("organization")
+            .order_by("-is_active", "name")
+        )
+        if params.get("organization", "").isdigit():
+            rows = rows.filter(organization_id=params["organization"])
+        return [
+            {"id": c.pk, "label": f"{c.display_name} — {c.organization.name}", "detail": c.title}
+            for c in rows[:LOOKUP_SIZE]
+        ]
+    if kind == "partnerships":
+        rows = Partnership.objects.visible_to(user).search(query).order_by("-updated_at")
+        return [
+            {"id": p.pk, "label": p.title, "detail": p.get_stage_display()}
+            for p in rows[:LOOKUP_SIZE]
+        ]
+    if kind == "meetings":
+        rows = Meeting.objects.search(query).order_by("-start_date")
+        return [
+            {"id": m.pk, "label": str(m), "detail": m.get_kind_display()}
+            for m in rows[:LOOKUP_SIZE]
+        ]
+    raise Http404
+
+
+@staff_required
+@require_GET
+def lookup(request: HttpRequest, kind: str) -> JsonResponse:
+    """``/lookup/<kind>/?q=zhang``: what a selector offers while one types."""
+    query = request.GET.get("q", "").strip()[:100]
+    if not text_search.search_terms(query):
+        return JsonResponse({"results": []})
+    return JsonResponse({"results": _lookup_rows(kind, query, request.user, request.GET)})

@@ -1,0 +1,48 @@
+"""Deleted partnerships, meetings and actions, for managers to restore."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partnerships import lifecycle
+from partnerships.models import Action, Meeting, Partnership
+from partnerships.views.access import manager_required
+
+KINDS = {"partnership": Partnership, "meeting": Meeting, "action": Action}
+SHOWN = 50
+
+
+@manager_required
+def trash(request: HttpRequest) -> HttpResponse:
+    def deleted(model):
+        return (
+            model.all_objects.filter(deleted_at__isnull=False)
+            .select_related("deleted_by")
+            .order_by("-deleted_at")[:SHOWN]
+        )
+
+    return render(
+        request,
+        "trash.html",
+        {
+            "partnerships": deleted(Partnership),
+            "meetings": deleted(Meeting),
+            "actions": deleted(Action),
+        },
+    )
+
+
+@manager_required
+@require_POST
+def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = KINDS.get(kind)
+    if model is None:
+        return redirect("trash")
+    obj = get_object_or_404(model.all_objects, pk=pk)
+    lifecycle.restore(obj, by=request.user)
+    messages.success(request, _("“%(name)s” restored.") % {"name": obj})
+    return redirect(obj)

@@ -1,0 +1,58 @@
+"""Search-as-you-type selectors for organizations, contacts, partnerships,
+meetings and people.
+
+The widget renders a real ``<select>`` holding only the chosen options (never the
+100,000 rows a table may have), which ``static/js/picker.js`` turns into an
+accessible combobox fed by ``/lookup/<kind>/``. The form posts the select as
+usual, so validation and redisplay after an error work like any other field.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+
+
+class SearchSelectMixin:
+    template_name = "widgets/picker.html"
+
+    def __init__(self, kind: str, *, attrs=None, create: str | None = None) -> None:
+        super().__init__(attrs)
+        self.kind = kind
+        self.create = create
+
+    def optgroups(self, name, value, attrs=None):
+        """Only the chosen options, looked up in one query."""
+        chosen = [v for v in value if v not in ("", None)]
+        queryset = getattr(self.choices, "queryset", None)
+        options = []
+        if chosen and queryset is not None:
+            try:
+                rows = list(queryset.filter(pk__in=chosen))
+            except (ValueError, TypeError):
+                rows = []
+            label = self.choices.field.label_from_instance
+            for index, row in enumerate(rows):
+                options.append(
+                    self.create_option(name, row.pk, label(row), True, index, attrs=attrs)
+                )
+        return [(None, options, 0)]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            {
+                "lookup_url": reverse("lookup", args=[self.kind]),
+                "kind": self.kind,
+                "create": self.create,
+            }
+        )
+        return context
+
+
+class SearchSelect(SearchSelectMixin, forms.Select):
+    """One choice (a foreign key)."""
+
+
+class SearchSelectMultiple(SearchSelectMixin, forms.SelectMultiple):
+    """Several choices (a many-to-many)."""
