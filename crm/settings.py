@@ -160,6 +160,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "partnerships" / "locale"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["crm.formats"]
 USE_TZ = True
 
 # Static files are served by the app itself (WhiteNoise): no CDN, works on an intranet.

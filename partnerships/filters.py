@@ -6,6 +6,7 @@ so both accept the same query parameters (``?stage=contract&status=active``,
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from partnerships import text_search
+from partnerships.widgets import CountrySelectMultiple, SearchSelect
 from partnerships.models import (
     Action,
     ActionSide,
@@ -35,6 +37,10 @@ from partnerships.models import (
 User = get_user_model()
 
 BOOLEAN_CHOICES = [("true", _("Yes")), ("false", _("No"))]
+# Short lists show as checkboxes; they parse repeated parameters exactly like a
+# multiple select (?stage=contract&stage=renewal), so the API reads them the same.
+CHECKBOXES = forms.CheckboxSelectMultiple
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _users():
@@ -78,24 +84,38 @@ def _truthy(value) -> bool | None:
 
 class PartnershipFilter(filters.FilterSet):
     search = SearchFilter()
-    stage = filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
-    kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=PartnershipKind.choices)
+    stage = filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices, widget=CHECKBOXES)
+    status = filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=CHECKBOXES
+    )
+    kind = filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=PartnershipKind.choices, widget=CHECKBOXES
+    )
     sector = filters.ModelMultipleChoiceFilter(
         label=_("Sector"),
         field_name="sectors__slug",
         to_field_name="slug",
         queryset=Sector.objects.all(),
         method="filter_sector",
+        widget=CHECKBOXES,
     )
     country = filters.MultipleChoiceFilter(
-        label=_("Partner country"), choices=countries, method="filter_country"
+        label=_("Partner country"),
+        choices=countries,
+        method="filter_country",
+        widget=CountrySelectMultiple,
     )
     organization_kind = filters.MultipleChoiceFilter(
-        label=_("Organization kind"), choices=OrganizationKind.choices, method="filter_org_kind"
+        label=_("Organization kind"),
+        choices=OrganizationKind.choices,
+        method="filter_org_kind",
+        widget=CHECKBOXES,
     )
     organization = filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=Organization.objects.all(), method="filter_organization"
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        method="filter_organization",
+        widget=SearchSelect("organizations"),
     )
     owner = UserChoiceFilter(label=_("Owner"))
     member = UserChoiceFilter(label=_("Owner or team member"), method="filter_member")
@@ -103,11 +123,16 @@ class PartnershipFilter(filters.FilterSet):
         label=_("With overdue actions"), choices=BOOLEAN_CHOICES, method="filter_overdue"
     )
     renewal_due_before = filters.DateFilter(
-        label=_("Renewal decision due before"), field_name="renewal_due_on", lookup_expr="lte"
+        label=_("Renewal decision due before"),
+        field_name="renewal_due_on",
+        lookup_expr="lte",
+        widget=DATE_INPUT,
     )
-    end_after = filters.DateFilter(label=_("Ends after"), field_name="end_date", lookup_expr="gte")
+    end_after = filters.DateFilter(
+        label=_("Ends after"), field_name="end_date", lookup_expr="gte", widget=DATE_INPUT
+    )
     end_before = filters.DateFilter(
-        label=_("Ends before"), field_name="end_date", lookup_expr="lte"
+        label=_("Ends before"), field_name="end_date", lookup_expr="lte", widget=DATE_INPUT
     )
     updated_after = filters.DateTimeFilter(
         label=_("Updated after"), field_name="updated_at", lookup_expr="gte"
@@ -180,25 +205,39 @@ class PartnershipFilter(filters.FilterSet):
 
 class ActionFilter(filters.FilterSet):
     search = filters.CharFilter(label=_("Search"), method="filter_search")
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=ActionStatus.choices)
+    status = filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ActionStatus.choices, widget=CHECKBOXES
+    )
     pending = filters.ChoiceFilter(
         label=_("Still to do"), choices=BOOLEAN_CHOICES, method="filter_pending"
     )
     owner = UserChoiceFilter(label=_("Owner"))
     side = filters.ChoiceFilter(label=_("Whose commitment"), choices=ActionSide.choices)
-    priority = filters.MultipleChoiceFilter(label=_("Priority"), choices=Priority.choices)
-    partnership = filters.ModelChoiceFilter(
-        label=_("Partnership"), queryset=Partnership.objects.all()
+    priority = filters.MultipleChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, widget=CHECKBOXES
     )
-    meeting = filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
+    partnership = filters.ModelChoiceFilter(
+        label=_("Partnership"),
+        queryset=Partnership.objects.all(),
+        widget=SearchSelect("partnerships"),
+    )
+    meeting = filters.ModelChoiceFilter(
+        label=_("Meeting"), queryset=Meeting.objects.all(), widget=SearchSelect("meetings")
+    )
     lead_organization = filters.ModelChoiceFilter(
-        label=_("Lead organization"), queryset=Organization.objects.all()
+        label=_("Lead organization"),
+        queryset=Organization.objects.all(),
+        widget=SearchSelect("organizations"),
     )
     overdue = filters.ChoiceFilter(
         label=_("Overdue"), choices=BOOLEAN_CHOICES, method="filter_overdue"
     )
-    due_after = filters.DateFilter(label=_("Due after"), field_name="due_date", lookup_expr="gte")
-    due_before = filters.DateFilter(label=_("Due before"), field_name="due_date", lookup_expr="lte")
+    due_after = filters.DateFilter(
+        label=_("Due after"), field_name="due_date", lookup_expr="gte", widget=DATE_INPUT
+    )
+    due_before = filters.DateFilter(
+        label=_("Due before"), field_name="due_date", lookup_expr="lte", widget=DATE_INPUT
+    )
     ordering = filters.OrderingFilter(
         label=_("Sort by"),
         fields=[
@@ -247,20 +286,38 @@ class ActionFilter(filters.FilterSet):
 
 class MeetingFilter(filters.FilterSet):
     search = SearchFilter()
-    kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=MeetingKind.choices)
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=MeetingStatus.choices)
-    country = filters.MultipleChoiceFilter(label=_("Country"), choices=countries)
+    kind = filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=MeetingKind.choices, widget=CHECKBOXES
+    )
+    status = filters.MultipleChoiceFilter(
+        label=_("Status"), choices=MeetingStatus.choices, widget=CHECKBOXES
+    )
+    country = filters.MultipleChoiceFilter(
+        label=_("Country"), choices=countries, widget=CountrySelectMultiple
+    )
     organization = filters.ModelChoiceFilter(
-        label=_("Organization"), field_name="organizations", queryset=Organization.objects.all()
+        label=_("Organization"),
+        field_name="organizations",
+        queryset=Organization.objects.all(),
+        widget=SearchSelect("organizations"),
     )
     partnership = filters.ModelChoiceFilter(
-        label=_("Partnership"), field_name="partnerships", queryset=Partnership.objects.all()
+        label=_("Partnership"),
+        field_name="partnerships",
+        queryset=Partnership.objects.all(),
+        widget=SearchSelect("partnerships"),
     )
     attendee = UserChoiceFilter(label=_("Attended by"), field_name="attendees")
     logged_by = UserChoiceFilter(label=_("Logged by"))
-    parent = filters.ModelChoiceFilter(label=_("Part of"), queryset=Meeting.objects.all())
-    start_after = filters.DateFilter(label=_("From"), field_name="start_date", lookup_expr="gte")
-    start_before = filters.DateFilter(label=_("To"), field_name="start_date", lookup_expr="lte")
+    parent = filters.ModelChoiceFilter(
+        label=_("Part of"), queryset=Meeting.objects.all(), widget=SearchSelect("meetings")
+    )
+    start_after = filters.DateFilter(
+        label=_("From"), field_name="start_date", lookup_expr="gte", widget=DATE_INPUT
+    )
+    start_before = filters.DateFilter(
+        label=_("To"), field_name="start_date", lookup_expr="lte", widget=DATE_INPUT
+    )
     ordering = filters.OrderingFilter(
         label=_("Sort by"),
         fields=[("start_date", "start_date"), ("title", "title"), ("created_at", "created")],
@@ -287,16 +344,23 @@ class MeetingFilter(filters.FilterSet):
 
 class OrganizationFilter(filters.FilterSet):
     search = SearchFilter()
-    kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=OrganizationKind.choices)
-    country = filters.MultipleChoiceFilter(label=_("Country"), choices=countries)
+    kind = filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=OrganizationKind.choices, widget=CHECKBOXES
+    )
+    country = filters.MultipleChoiceFilter(
+        label=_("Country"), choices=countries, widget=CountrySelectMultiple
+    )
     sector = filters.ModelMultipleChoiceFilter(
         label=_("Sector"),
         field_name="sectors",
         to_field_name="slug",
         queryset=Sector.objects.all(),
         distinct=True,
+        widget=CHECKBOXES,
     )
-    parent = filters.ModelChoiceFilter(label=_("Inside"), queryset=Organization.objects.all())
+    parent = filters.ModelChoiceFilter(
+        label=_("Inside"), queryset=Organization.objects.all(), widget=SearchSelect("organizations")
+    )
     ordering = filters.OrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("country", "country"), ("created_at", "created")],
@@ -311,15 +375,21 @@ class OrganizationFilter(filters.FilterSet):
 class ContactFilter(filters.FilterSet):
     search = SearchFilter()
     organization = filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=Organization.objects.all()
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        widget=SearchSelect("organizations"),
     )
     country = filters.MultipleChoiceFilter(
-        label=_("Country"), field_name="organization__country", choices=countries
+        label=_("Country"),
+        field_name="organization__country",
+        choices=countries,
+        widget=CountrySelectMultiple,
     )
     organization_kind = filters.MultipleChoiceFilter(
         label=_("Organization kind"),
         field_name="organization__kind",
         choices=OrganizationKind.choices,
+        widget=CHECKBOXES,
     )
     is_active = filters.BooleanFilter(label=_("Active"))
     ordering = filters.OrderingFilter(

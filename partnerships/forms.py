@@ -518,7 +518,9 @@ class ContactForm(forms.ModelForm):
 
 class QuickContactForm(forms.ModelForm):
     organization = OrganizationChoiceField(
-        label=_("Organization"), queryset=Organization.objects.all()
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        widget=SearchSelect("organizations"),
     )
 
     class Meta:

@@ -56,3 +56,15 @@ class SearchSelect(SearchSelectMixin, forms.Select):
 
 class SearchSelectMultiple(SearchSelectMixin, forms.SelectMultiple):
     """Several choices (a many-to-many)."""
+
+
+class CountrySelectMultiple(forms.SelectMultiple):
+    """Offers the countries organizations are in (and any already chosen), not
+    all 249: parsing is the same as a plain multiple select."""
+
+    def optgroups(self, name, value, attrs=None):
+        from partnerships.models import Organization
+
+        used = set(Organization.objects.values_list("country", flat=True).distinct()) | set(value)
+        self.choices = [(code, label) for code, label in self.choices if code in used]
+        return super().optgroups(name, value, attrs)

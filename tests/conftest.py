@@ -52,7 +52,9 @@ def no_role(db):
 
 @pytest.fixture
 def partnership(owner, teammate):
-    return factories.PartnershipFactory(owner=owner, team=[teammate], title="Chambéry – Zhangjiakou")
+    return factories.PartnershipFactory(
+        owner=owner, team=[teammate], title="Chambéry – Zhangjiakou"
+    )
 
 
 def client_for(user) -> Client:

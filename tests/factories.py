@@ -117,7 +117,9 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     kind = models.PartnershipKind.INSTITUTIONAL
     stage = models.Stage.PROSPECT
     owner = factory.SubFactory(StaffFactory)
-    stage_changed_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    stage_changed_on = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=30)
+    )
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -67,10 +67,18 @@ def test_staff_and_managers_are_sent_to_sign_in_by_the_admin(personas, persona):
 @pytest.mark.parametrize(
     ("model", "make"),
     [
-        (Partnership, lambda owner, i: factories.PartnershipPartyFactory(partnership=factories.PartnershipFactory(owner=owner))),
+        (
+            Partnership,
+            lambda owner, i: factories.PartnershipPartyFactory(
+                partnership=factories.PartnershipFactory(owner=owner)
+            ),
+        ),
         (Action, lambda owner, i: factories.ActionFactory(owner=owner)),
         ("partnerships.Meeting", lambda owner, i: factories.MeetingFactory(logged_by=owner)),
-        ("partnerships.Organization", lambda owner, i: factories.OrganizationFactory(parent=factories.OrganizationFactory())),
+        (
+            "partnerships.Organization",
+            lambda owner, i: factories.OrganizationFactory(parent=factories.OrganizationFactory()),
+        ),
         ("partnerships.Contact", lambda owner, i: factories.ContactFactory()),
         ("partnerships.StageChange", lambda owner, i: factories.PartnershipFactory(owner=owner)),
         ("partnerships.Document", lambda owner, i: factories.DocumentFactory()),
@@ -131,7 +139,9 @@ def test_adding_a_partnership_in_the_admin_records_its_first_stage(admin_user, o
     assert response.status_code == 302, response.content.decode()[:2000]
     partnership = Partnership.objects.get(title="Chamonix – Yanqing")
     assert partnership.created_by == admin_user
-    assert list(partnership.stage_changes.values_list("from_stage", "to_stage")) == [("", "agreement")]
+    assert list(partnership.stage_changes.values_list("from_stage", "to_stage")) == [
+        ("", "agreement")
+    ]
 
 
 def test_the_stage_cannot_be_edited_as_a_field_in_the_admin(admin_user, partnership):
@@ -141,7 +151,9 @@ def test_the_stage_cannot_be_edited_as_a_field_in_the_admin(admin_user, partners
 
 def test_admin_bulk_move_goes_through_the_lifecycle(admin_user, owner):
     first = factories.PartnershipFactory(owner=owner, stage=Stage.LETTER_OF_INTENT)
-    closed = factories.PartnershipFactory(owner=owner, stage=Stage.LETTER_OF_INTENT, status="concluded")
+    closed = factories.PartnershipFactory(
+        owner=owner, stage=Stage.LETTER_OF_INTENT, status="concluded"
+    )
     client = client_for(admin_user)
     url = admin_url(Partnership, "changelist")
     form = {"action": "move_stage", "_selected_action": [first.pk, closed.pk]}
@@ -149,12 +161,16 @@ def test_admin_bulk_move_goes_through_the_lifecycle(admin_user, owner):
     confirmation = client.post(url, form)
     assert "Move partnerships to another stage" in confirmation.content.decode()
 
-    response = client.post(url, {**form, "apply": "1", "stage": "agreement", "note": "Signed"}, follow=True)
+    response = client.post(
+        url, {**form, "apply": "1", "stage": "agreement", "note": "Signed"}, follow=True
+    )
 
     first.refresh_from_db()
     closed.refresh_from_db()
     assert first.stage == Stage.AGREEMENT
-    assert StageChange.objects.filter(partnership=first, to_stage="agreement", changed_by=admin_user).exists()
+    assert StageChange.objects.filter(
+        partnership=first, to_stage="agreement", changed_by=admin_user
+    ).exists()
     assert closed.stage == Stage.LETTER_OF_INTENT
     assert "cannot change stage" in response.content.decode()
 
@@ -163,7 +179,12 @@ def test_admin_bulk_backward_move_without_note_is_refused_and_reported(admin_use
     partnership = factories.PartnershipFactory(owner=owner, stage=Stage.CONTRACT)
     response = client_for(admin_user).post(
         admin_url(Partnership, "changelist"),
-        {"action": "move_stage", "_selected_action": [partnership.pk], "apply": "1", "stage": "prospect"},
+        {
+            "action": "move_stage",
+            "_selected_action": [partnership.pk],
+            "apply": "1",
+            "stage": "prospect",
+        },
         follow=True,
     )
     assert "needs a note" in response.content.decode()
@@ -177,8 +198,19 @@ def test_admin_bulk_complete_and_reassign_actions(admin_user, owner, outsider):
     url = admin_url(Action, "changelist")
     ids = [a.pk for a in actions]
 
-    client.post(url, {"action": "reassign_owner", "_selected_action": ids, "apply": "1", "owner": outsider.pk})
-    client.post(url, {"action": "complete_selected", "_selected_action": ids, "apply": "1", "outcome": "Done at the forum"})
+    client.post(
+        url,
+        {"action": "reassign_owner", "_selected_action": ids, "apply": "1", "owner": outsider.pk},
+    )
+    client.post(
+        url,
+        {
+            "action": "complete_selected",
+            "_selected_action": ids,
+            "apply": "1",
+            "outcome": "Done at the forum",
+        },
+    )
 
     for action in Action.objects.filter(pk__in=ids):
         assert action.owner == outsider

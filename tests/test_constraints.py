@@ -77,7 +77,10 @@ def test_an_abandoned_partnership_needs_a_reason(owner):
 
 def test_meeting_cannot_end_before_it_starts(owner):
     meeting = Meeting(
-        title="Mission", start_date=datetime.date(2017, 2, 18), end_date=datetime.date(2017, 2, 14), logged_by=owner
+        title="Mission",
+        start_date=datetime.date(2017, 2, 18),
+        end_date=datetime.date(2017, 2, 14),
+        logged_by=owner,
     )
     with pytest.raises(ValidationError, match="cannot be before the start date"):
         meeting.full_clean()
@@ -93,17 +96,25 @@ def test_a_done_action_needs_a_completion_date(owner):
 def test_exchange_rates_are_positive_and_one_per_day():
     factories.ExchangeRateFactory(currency="CNY", valid_from=datetime.date(2026, 1, 1))
     assert_rejected_by_database(
-        lambda: ExchangeRate.objects.create(currency="CNY", rate_to_eur=1, valid_from=datetime.date(2026, 1, 1))
+        lambda: ExchangeRate.objects.create(
+            currency="CNY", rate_to_eur=1, valid_from=datetime.date(2026, 1, 1)
+        )
     )
-    negative = ExchangeRate(currency="USD", rate_to_eur=Decimal("-1"), valid_from=datetime.date(2026, 1, 1))
+    negative = ExchangeRate(
+        currency="USD", rate_to_eur=Decimal("-1"), valid_from=datetime.date(2026, 1, 1)
+    )
     with pytest.raises(ValidationError, match="greater than zero"):
         negative.full_clean()
     assert_rejected_by_database(negative.save)
 
 
 def test_latest_exchange_rate_valid_on_a_day_is_used():
-    factories.ExchangeRateFactory(currency="CNY", rate_to_eur="0.100000", valid_from=datetime.date(2025, 1, 1))
-    factories.ExchangeRateFactory(currency="CNY", rate_to_eur="0.130000", valid_from=datetime.date(2026, 1, 1))
+    factories.ExchangeRateFactory(
+        currency="CNY", rate_to_eur="0.100000", valid_from=datetime.date(2025, 1, 1)
+    )
+    factories.ExchangeRateFactory(
+        currency="CNY", rate_to_eur="0.130000", valid_from=datetime.date(2026, 1, 1)
+    )
 
     assert ExchangeRate.objects.rates_on(datetime.date(2025, 6, 1))["CNY"] == Decimal("0.1")
     assert ExchangeRate.objects.rates_on(datetime.date(2026, 6, 1))["CNY"] == Decimal("0.13")

@@ -25,8 +25,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 STAGES = Stage.values
-FORWARD = [(a, b) for a, b in itertools.permutations(STAGES, 2) if STAGES.index(b) > STAGES.index(a)]
-BACKWARD = [(a, b) for a, b in itertools.permutations(STAGES, 2) if STAGES.index(b) < STAGES.index(a)]
+FORWARD = [
+    (a, b) for a, b in itertools.permutations(STAGES, 2) if STAGES.index(b) > STAGES.index(a)
+]
+BACKWARD = [
+    (a, b) for a, b in itertools.permutations(STAGES, 2) if STAGES.index(b) < STAGES.index(a)
+]
 
 
 def snapshot(partnership: Partnership) -> tuple:
@@ -53,7 +57,10 @@ def test_every_forward_move_is_allowed_and_recorded(owner, from_stage, to_stage)
     assert partnership.stage_changed_on == timezone.localdate()
     assert (change.from_stage, change.to_stage, change.changed_by) == (from_stage, to_stage, owner)
     assert change.effective_date == timezone.localdate()
-    assert list(partnership.stage_changes.values_list("to_stage", flat=True)) == [from_stage, to_stage]
+    assert list(partnership.stage_changes.values_list("to_stage", flat=True)) == [
+        from_stage,
+        to_stage,
+    ]
 
 
 @pytest.mark.parametrize(("from_stage", "to_stage"), BACKWARD)
@@ -175,7 +182,11 @@ def test_start_partnership_records_its_first_stage(owner):
     lifecycle.start_partnership(partnership, by=owner, effective_date=day)
 
     change = partnership.stage_changes.get()
-    assert (change.from_stage, change.to_stage, change.effective_date) == ("", "letter_of_intent", day)
+    assert (change.from_stage, change.to_stage, change.effective_date) == (
+        "",
+        "letter_of_intent",
+        day,
+    )
     assert partnership.created_by == owner
     assert partnership.stage_changed_on == day
 

@@ -30,7 +30,13 @@ def test_groups_exist_after_migrate():
 def test_roles(personas):
     assert allowed(personas, permissions.is_admin) == {"admin"}
     assert allowed(personas, permissions.is_manager) == {"manager", "admin"}
-    assert allowed(personas, permissions.can_use_app) == {"owner", "teammate", "outsider", "manager", "admin"}
+    assert allowed(personas, permissions.can_use_app) == {
+        "owner",
+        "teammate",
+        "outsider",
+        "manager",
+        "admin",
+    }
 
 
 def test_an_inactive_manager_has_no_role(personas):
@@ -50,19 +56,31 @@ def test_everyone_with_a_role_reads_every_partnership_and_no_one_else(personas, 
 
 
 def test_staff_with_a_role_create_records(personas):
-    assert allowed(personas, permissions.can_create) == {"owner", "teammate", "outsider", "manager", "admin"}
+    assert allowed(personas, permissions.can_create) == {
+        "owner",
+        "teammate",
+        "outsider",
+        "manager",
+        "admin",
+    }
 
 
 def test_owner_team_and_managers_edit_and_move_a_partnership(personas, partnership):
     editors = {"owner", "teammate", "manager", "admin"}
     assert allowed(personas, lambda u: permissions.can_edit_partnership(u, partnership)) == editors
     assert allowed(personas, lambda u: permissions.can_move_partnership(u, partnership)) == editors
-    assert allowed(personas, lambda u: permissions.can_change_partnership_status(u, partnership)) == editors
+    assert (
+        allowed(personas, lambda u: permissions.can_change_partnership_status(u, partnership))
+        == editors
+    )
     assert allowed(personas, lambda u: permissions.can_upload_document(u, partnership)) == editors
 
 
 def test_only_managers_reassign_a_partnership(personas, partnership):
-    assert allowed(personas, lambda u: permissions.can_reassign_partnership(u, partnership)) == {"manager", "admin"}
+    assert allowed(personas, lambda u: permissions.can_reassign_partnership(u, partnership)) == {
+        "manager",
+        "admin",
+    }
 
 
 def test_action_owner_and_managers_edit_complete_and_reassign_an_action(personas):
@@ -87,19 +105,35 @@ def test_staff_edit_shared_organizations_and_contacts(personas):
 
 
 def test_staff_never_delete_managers_delete_and_restore(personas, partnership):
-    assert allowed(personas, lambda u: permissions.can_delete(u, partnership)) == {"manager", "admin"}
-    assert allowed(personas, lambda u: permissions.can_restore(u, partnership)) == {"manager", "admin"}
+    assert allowed(personas, lambda u: permissions.can_delete(u, partnership)) == {
+        "manager",
+        "admin",
+    }
+    assert allowed(personas, lambda u: permissions.can_restore(u, partnership)) == {
+        "manager",
+        "admin",
+    }
 
 
 def test_history_reports_and_exports_are_for_managers(personas):
-    for check in (permissions.can_view_history, permissions.can_view_reports, permissions.can_export):
+    for check in (
+        permissions.can_view_history,
+        permissions.can_view_reports,
+        permissions.can_export,
+    ):
         assert allowed(personas, check) == {"manager", "admin"}
 
 
-def test_documents_are_downloadable_by_every_role_while_their_partnership_lives(personas, partnership):
+def test_documents_are_downloadable_by_every_role_while_their_partnership_lives(
+    personas, partnership
+):
     document = factories.DocumentFactory(partnership=partnership)
     assert allowed(personas, lambda u: permissions.can_download_document(u, document)) == {
-        "owner", "teammate", "outsider", "manager", "admin"
+        "owner",
+        "teammate",
+        "outsider",
+        "manager",
+        "admin",
     }
     from partnerships import lifecycle
 

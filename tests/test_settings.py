@@ -16,8 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def load_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-         "print(settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, settings.DEBUG)",
+        ],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "crm.settings", **env},
         capture_output=True,
@@ -45,7 +49,9 @@ def test_defaults_are_sqlite_in_paris_time():
 
 
 def test_database_url_selects_postgresql():
-    result = load_settings(DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@localhost:5432/crm")
+    result = load_settings(
+        DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@localhost:5432/crm"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "django.db.backends.postgresql"
 

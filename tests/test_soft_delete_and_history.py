@@ -69,7 +69,9 @@ def test_every_change_is_kept_in_the_history(owner, model, make, field, value):
     records = model.history.filter(id=obj.pk).order_by("history_date")
     assert records.count() == 2
     newest, previous = records.last(), records.first()
-    changes = {change.field: (change.old, change.new) for change in newest.diff_against(previous).changes}
+    changes = {
+        change.field: (change.old, change.new) for change in newest.diff_against(previous).changes
+    }
     assert changes[field][1] == value
     assert newest.history_user == owner
 

@@ -73,3 +73,61 @@ def days_since(day) -> int | None:
 @register.filter
 def abs_value(number):
     return abs(number) if number is not None else None
+
+
+@register.filter
+def value_in_eur(partnership, rates):
+    """The partnership's value converted to euros with ``rates``."""
+    return partnership.value_in_eur(rates)
+
+
+@register.inclusion_tag("includes/quick_create.html", takes_context=True)
+def quick_create_dialogs(context):
+    """The dialogs that create an organization or a contact from inside another
+    form, without leaving it (see static/js/picker.js)."""
+    from partnerships.forms import QuickContactForm, QuickOrganizationForm
+
+    return {
+        "organization_form": QuickOrganizationForm(auto_id="quick-org-%s"),
+        "contact_form": QuickContactForm(auto_id="quick-contact-%s"),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag
+def js_strings() -> str:
+    """The few sentences the page scripts show, translated, as a JSON data block
+    (not executable, so allowed by the Content-Security-Policy)."""
+    from django.utils.html import json_script
+    from django.utils.translation import gettext
+
+    strings = {
+        "Type to search…": gettext("Type to search…"),
+        "Type to replace…": gettext("Type to replace…"),
+        "No match": gettext("No match"),
+        "Create": gettext("Create"),
+        "Remove": gettext("Remove"),
+        "Use this one": gettext("Use this one"),
+        "The server could not be reached. Nothing was lost: try again.": gettext(
+            "The server could not be reached. Nothing was lost: try again."
+        ),
+        "You have unsaved changes from": gettext("You have unsaved changes from"),
+        "Restore them": gettext("Restore them"),
+        "Discard": gettext("Discard"),
+    }
+    return json_script(strings, "crm-strings")
+
+
+@register.filter
+def split(value: str, separator: str = ",") -> list[str]:
+    return [part.strip() for part in value.split(separator)]
+
+
+@register.filter
+def uses_filters_outside(form, names: list[str]) -> bool:
+    """Is any filter outside ``names`` (and not the ordering) in use?"""
+    return any(
+        field.value() not in (None, "", [])
+        for field in form.visible_fields()
+        if field.name not in names and field.name != "ordering"
+    )

@@ -88,6 +88,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reassign_form": ReassignForm(initial={"owner": partnership.owner_id}),
             "abandon_reasons": AbandonReason.objects.filter(is_active=True),
             "stages": Stage.choices,
+            "stage_rank": Stage.rank(partnership.stage),
         },
     )
 

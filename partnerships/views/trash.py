@@ -25,15 +25,12 @@ def trash(request: HttpRequest) -> HttpResponse:
             .order_by("-deleted_at")[:SHOWN]
         )
 
-    return render(
-        request,
-        "trash.html",
-        {
-            "partnerships": deleted(Partnership),
-            "meetings": deleted(Meeting),
-            "actions": deleted(Action),
-        },
-    )
+    sections = [
+        ("partnership", _("Partnerships"), deleted(Partnership)),
+        ("meeting", _("Meetings"), deleted(Meeting)),
+        ("action", _("Actions"), deleted(Action)),
+    ]
+    return render(request, "trash.html", {"sections": sections})
 
 
 @manager_required
