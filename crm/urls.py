@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnerships.views.accounts import profile
-from partnerships.views.health import healthz
+from partnerships.views.health import favicon, healthz
 
 account_urls = [
     path(
@@ -33,5 +33,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("partnerships.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("", include("partnerships.urls")),
 ]
