@@ -3,6 +3,8 @@ lifecycle forms (move stage, change status, reassign, upload a document)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +24,6 @@ from partnerships.forms import (
     StatusChangeForm,
 )
 from partnerships.models import (
-    AbandonReason,
     Action,
     Document,
     ExchangeRate,
@@ -86,7 +87,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "move_form": StageMoveForm(initial={"stage": _next_stage(partnership.stage)}),
             "status_form": StatusChangeForm(),
             "reassign_form": ReassignForm(initial={"owner": partnership.owner_id}),
-            "abandon_reasons": AbandonReason.objects.filter(is_active=True),
             "stages": Stage.choices,
             "stage_rank": Stage.rank(partnership.stage),
         },
@@ -154,17 +154,29 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _lifecycle_form_response(
-    request: HttpRequest, partnership: Partnership, form, template: str
+def _lifecycle_form_page(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    form,
+    apply: Callable[[dict], str],
+    template: str,
 ) -> HttpResponse:
+    """The shared shape of the move, status and reassign pages: validate the
+    form, hand its data to the lifecycle (``apply`` returns the success
+    message), show a refusal next to the field it concerns."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            success = apply(form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(partnership)
     return render(
         request,
         template,
-        {
-            "partnership": partnership,
-            "form": form,
-            "abandon_reasons": AbandonReason.objects.filter(is_active=True),
-        },
+        {"partnership": partnership, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -177,26 +189,22 @@ def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
         permissions.can_move_partnership(request.user, partnership),
         _("Only the owner, the team and managers can move this partnership."),
     )
+
+    def apply(data: dict) -> str:
+        change = lifecycle.move_stage(
+            partnership,
+            to=data["stage"],
+            by=request.user,
+            note=data["note"],
+            effective_date=data["effective_date"],
+            expected_version=_posted_version(request),
+        )
+        return _("Moved to %(stage)s.") % {"stage": change.get_to_stage_display()}
+
     form = StageMoveForm(request.POST or None, initial={"stage": _next_stage(partnership.stage)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = lifecycle.move_stage(
-                partnership,
-                to=form.cleaned_data["stage"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-                effective_date=form.cleaned_data["effective_date"],
-                expected_version=_posted_version(request),
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Moved to %(stage)s.") % {"stage": change.get_to_stage_display()},
-            )
-            return redirect(partnership)
-    return _lifecycle_form_response(request, partnership, form, "partnerships/move.html")
+    return _lifecycle_form_page(
+        request, partnership, form=form, apply=apply, template="partnerships/move.html"
+    )
 
 
 @staff_required
@@ -207,27 +215,24 @@ def partnership_status(request: HttpRequest, pk: int) -> HttpResponse:
         permissions.can_change_partnership_status(request.user, partnership),
         _("Only the owner, the team and managers can change this partnership's status."),
     )
-    initial = {"status": request.GET.get("to", Status.ON_HOLD)}
-    form = StatusChangeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = lifecycle.change_status(
-                partnership,
-                to=form.cleaned_data["status"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-                reason=form.cleaned_data["reason"],
-                expected_version=_posted_version(request),
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Status changed to %(status)s.") % {"status": change.get_to_status_display()},
-            )
-            return redirect(partnership)
-    return _lifecycle_form_response(request, partnership, form, "partnerships/status.html")
+
+    def apply(data: dict) -> str:
+        change = lifecycle.change_status(
+            partnership,
+            to=data["status"],
+            by=request.user,
+            note=data["note"],
+            reason=data["reason"],
+            expected_version=_posted_version(request),
+        )
+        return _("Status changed to %(status)s.") % {"status": change.get_to_status_display()}
+
+    form = StatusChangeForm(
+        request.POST or None, initial={"status": request.GET.get("to", Status.ON_HOLD)}
+    )
+    return _lifecycle_form_page(
+        request, partnership, form=form, apply=apply, template="partnerships/status.html"
+    )
 
 
 @staff_required
@@ -238,18 +243,15 @@ def partnership_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         permissions.can_reassign_partnership(request.user, partnership),
         _("Only managers can reassign a partnership."),
     )
+
+    def apply(data: dict) -> str:
+        lifecycle.reassign_partnership(partnership, to=data["owner"], by=request.user)
+        return _("Partnership reassigned.")
+
     form = ReassignForm(request.POST or None, initial={"owner": partnership.owner_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.reassign_partnership(
-                partnership, to=form.cleaned_data["owner"], by=request.user
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Partnership reassigned."))
-            return redirect(partnership)
-    return _lifecycle_form_response(request, partnership, form, "partnerships/reassign.html")
+    return _lifecycle_form_page(
+        request, partnership, form=form, apply=apply, template="partnerships/reassign.html"
+    )
 
 
 @staff_required
