@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -392,6 +395,10 @@ class PartnershipForm(DatesInOrderMixin, VersionedModelFormMixin, forms.ModelFor
             if not can_reassign:
                 del self.fields["owner"]
         self.fields["value_amount"].widget.attrs.update({"min": "0.01", "step": "0.01"})
+        # The model's check constraints, repeated on the fields so that the error
+        # shows next to the field instead of at the top of the form.
+        self.fields["value_amount"].validators.append(MinValueValidator(Decimal("0.01")))
+        self.fields["renewal_notice_days"].validators.append(MaxValueValidator(3650))
 
     def clean_stage_since(self):
         day = self.cleaned_data.get("stage_since")
