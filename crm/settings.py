@@ -227,21 +227,69 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# REST API
+# REST API (partnerships/api/): personal tokens or the session (with CSRF), the
+# one permission module, the pages' FilterSets, pages of 50 rows (at most 200).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token class comes first: its WWW-Authenticate header makes an
+        # anonymous request a 401 rather than a 403.
+        "partnerships.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["partnerships.api.permissions.CrmPermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "partnerships.api.filtering.FilterSetBackend",
+        "partnerships.api.filtering.StableOrderingBackend",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "partnerships.api.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "partnerships.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "partnerships.api.schema.CrmAutoSchema",
+    "EXCEPTION_HANDLER": "partnerships.api.errors.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partnership CRM API",
-    "DESCRIPTION": "Organizations, partnerships, meetings and follow-up actions.",
+    "DESCRIPTION": (
+        "Organizations, contacts, partnerships, meetings, follow-up actions and documents, "
+        "with the same rules as the pages. Authenticate with a personal token "
+        "(`Authorization: Bearer crm_...`, created on your profile page) or a signed-in "
+        "session. See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page are for signed-in people with a role, like every page.
+    "SERVE_PERMISSIONS": ["partnerships.api.permissions.HasRole"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayOperationId": False},
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PartnershipStageEnum": "partnerships.models.Stage",
+        "PartnershipStatusEnum": "partnerships.models.Status",
+        "PartnershipKindEnum": "partnerships.models.PartnershipKind",
+        "CurrencyEnum": "partnerships.models.Currency",
+        "PartyRoleEnum": "partnerships.models.PartyRole",
+        "MeetingKindEnum": "partnerships.models.MeetingKind",
+        "MeetingStatusEnum": "partnerships.models.MeetingStatus",
+        "ActionStatusEnum": "partnerships.models.ActionStatus",
+        "ActionSideEnum": "partnerships.models.ActionSide",
+        "PriorityEnum": "partnerships.models.Priority",
+        "OrganizationKindEnum": "partnerships.models.OrganizationKind",
+        "MessagingAppEnum": "partnerships.models.MessagingApp",
+        "DocumentKindEnum": "partnerships.models.DocumentKind",
+        "CountryEnum": "partnerships.api.fields.country_choices",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnerships.api.schema.require_version_on_patch",
+        "partnerships.api.schema.deduplicate_enums",
+    ],
 }
 
 # Product settings

@@ -1,0 +1,156 @@
+"""Filtering and ordering of API lists.
+
+Lists use the pages' FilterSets (``partnerships/filters.py``) through
+django-filter's DRF backend, so ``?stage=contract&owner=3`` means the same on
+``/partnerships/`` and ``/api/partnerships/``. An invalid value is a 400 naming
+the parameter. The few API-only resources (stage changes, documents, users) have
+their FilterSets here, built from the same filters.
+
+Every list ends its ordering with the primary key, so that pages never overlap
+or skip rows when many share a title or a date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+import django_filters as filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.request import Request
+
+from partnerships.filters import CHECKBOXES, UserChoiceFilter
+from partnerships.models import Document, DocumentKind, Meeting, Partnership, Stage, StageChange
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+User = get_user_model()
+
+
+class FilterSetBackend(DjangoFilterBackend):
+    """The view's FilterSet on lists (not on one record's address)."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: APIView) -> QuerySet:
+        if getattr(view, "detail", False):
+            return queryset
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        _check_datetimes(filterset.form.cleaned_data)
+        return filterset.qs
+
+
+def _check_datetimes(cleaned: dict) -> None:
+    """A date-time the database cannot store once converted to UTC (year 1 at
+    midnight, Paris time, is in year 0 in UTC) is refused, not a crash."""
+    errors = {}
+    for name, value in cleaned.items():
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            try:
+                value.astimezone(datetime.UTC)
+            except OverflowError:
+                errors[name] = [_("This date is out of range.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+class StableOrderingBackend(BaseFilterBackend):
+    """Appends the primary key to whatever ordering the list has."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: APIView) -> QuerySet:
+        if getattr(view, "detail", False):
+            return queryset
+        ordering = list(queryset.query.order_by)
+        if not ordering and queryset.query.default_ordering:
+            ordering = list(queryset.model._meta.ordering)
+        if not ordering or ordering[-1] not in ("pk", "-pk", "id", "-id"):
+            ordering.append("pk")
+        return queryset.order_by(*ordering)
+
+
+# FilterSets of the resources that have no list page ----------------------------------
+
+
+class StageChangeFilter(filters.FilterSet):
+    partnership = filters.ModelChoiceFilter(
+        label=gettext_lazy("Partnership"), queryset=Partnership.objects.all()
+    )
+    from_stage = filters.MultipleChoiceFilter(
+        label=gettext_lazy("From"), choices=Stage.choices, widget=CHECKBOXES
+    )
+    to_stage = filters.MultipleChoiceFilter(
+        label=gettext_lazy("To"), choices=Stage.choices, widget=CHECKBOXES
+    )
+    changed_by = UserChoiceFilter(label=gettext_lazy("By"))
+    effective_after = filters.DateFilter(
+        label=gettext_lazy("Effective on or after"),
+        field_name="effective_date",
+        lookup_expr="gte",
+    )
+    effective_before = filters.DateFilter(
+        label=gettext_lazy("Effective on or before"),
+        field_name="effective_date",
+        lookup_expr="lte",
+    )
+    ordering = filters.OrderingFilter(
+        label=gettext_lazy("Sort by"),
+        fields=[("effective_date", "effective_date"), ("changed_at", "changed_at")],
+    )
+
+    class Meta:
+        model = StageChange
+        fields = []
+
+
+class DocumentFilter(filters.FilterSet):
+    partnership = filters.ModelChoiceFilter(
+        label=gettext_lazy("Partnership"), queryset=Partnership.objects.all()
+    )
+    meeting = filters.ModelChoiceFilter(
+        label=gettext_lazy("Meeting"), queryset=Meeting.objects.all()
+    )
+    kind = filters.MultipleChoiceFilter(
+        label=gettext_lazy("Kind"), choices=DocumentKind.choices, widget=CHECKBOXES
+    )
+    signed_after = filters.DateFilter(
+        label=gettext_lazy("Signed on or after"), field_name="signed_on", lookup_expr="gte"
+    )
+    signed_before = filters.DateFilter(
+        label=gettext_lazy("Signed on or before"), field_name="signed_on", lookup_expr="lte"
+    )
+    ordering = filters.OrderingFilter(
+        label=gettext_lazy("Sort by"),
+        fields=[("uploaded_at", "uploaded"), ("signed_on", "signed_on"), ("title", "title")],
+    )
+
+    class Meta:
+        model = Document
+        fields = []
+
+
+class UserFilter(filters.FilterSet):
+    search = filters.CharFilter(label=gettext_lazy("Search"), method="filter_search")
+    is_active = filters.BooleanFilter(label=gettext_lazy("Active"))
+
+    class Meta:
+        model = User
+        fields = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in value.split():
+            queryset = queryset.filter(
+                Q(username__icontains=term)
+                | Q(first_name__icontains=term)
+                | Q(last_name__icontains=term)
+            )
+        return queryset

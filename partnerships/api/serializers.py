@@ -1,0 +1,861 @@
+"""What the API reads and writes. Field names follow the models (SPEC section 4).
+
+Reads carry the names a client needs next to the ids (``owner`` and
+``owner_name``; a partnership's ``parties`` with their organizations' names and
+countries); writes take ids. Serializers only validate, with the models' own
+rules (``clean()`` and database constraints, checked before saving) and the
+workflows of ``lifecycle.py``; who may write is decided by the views through
+``permissions.py``.
+
+Versioned records (partnerships, meetings, actions) carry ``version``: every
+update must send the version it was read at, and an update from a stale copy is
+refused (409) by the model's conditional save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from partnerships import lifecycle, uploads
+from partnerships.api.fields import CountryCodeField, IdField, PersonNameField
+from partnerships.models import (
+    AbandonReason,
+    Action,
+    ActionStatus,
+    Contact,
+    Document,
+    DocumentKind,
+    DocumentSignatory,
+    Meeting,
+    Organization,
+    Partnership,
+    PartnershipParty,
+    PartyRole,
+    Priority,
+    Sector,
+    Stage,
+    StageChange,
+    Status,
+)
+
+User = get_user_model()
+MAX_VERSION = 2**31 - 1
+
+
+def active_users() -> QuerySet:
+    return User.objects.filter(is_active=True)
+
+
+# Shared behaviour ----------------------------------------------------------------------
+
+
+class ModelRulesSerializer(serializers.ModelSerializer):
+    """Runs the model's own checks (``clean()`` and its database constraints) on
+    the record as it would be saved, so a broken rule is a 400 on the field
+    rather than a database error."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        candidate = self._candidate(attrs)
+        try:
+            candidate.clean()
+            candidate.validate_constraints()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+        return attrs
+
+    def _candidate(self, attrs: dict[str, Any]) -> Model:
+        model = self.Meta.model
+        concrete = model._meta.concrete_fields
+        if self.instance is None:
+            candidate = model()
+        else:
+            candidate = model(**{f.attname: getattr(self.instance, f.attname) for f in concrete})
+            candidate._state.adding = False
+            candidate._state.db = self.instance._state.db
+        names = {f.name for f in concrete}
+        for name, value in attrs.items():
+            if name in names:
+                setattr(candidate, name, value)
+        return candidate
+
+
+class VersionedSerializer(ModelRulesSerializer):
+    """Updates must carry the ``version`` they were read at."""
+
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_VERSION,
+        help_text=gettext_lazy(
+            "The version this record was read at; required on every update. An update "
+            "from an older version is refused with a 409."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {
+                    "version": [
+                        _(
+                            "Send the version of the record you are changing (its "
+                            "“version” field), so that nobody else's change is overwritten."
+                        )
+                    ]
+                }
+            )
+        return super().validate(attrs)
+
+    def update(self, instance: Model, validated_data: dict[str, Any]) -> Model:
+        # The model's save is a conditional UPDATE on this version: a copy read
+        # before someone else's save raises StaleObjectError (a 409).
+        instance.version = validated_data.pop("version")
+        return super().update(instance, validated_data)
+
+
+def refuse_changes_through_update(
+    serializer: serializers.Serializer, messages: dict[str, str]
+) -> None:
+    """Fields that change only through their own endpoint: sending the current
+    value is harmless (a client may send back what it read), a different one is
+    refused with where to go instead."""
+    instance = serializer.instance
+    data = serializer.initial_data
+    if instance is None or not hasattr(data, "get"):
+        return
+    errors = {
+        name: [message]
+        for name, message in messages.items()
+        if name in data and data.get(name) != getattr(instance, name)
+    }
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+# Reference data and people ------------------------------------------------------------
+
+
+class UserSerializer(serializers.ModelSerializer):
+    full_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "is_active"]
+        read_only_fields = fields
+
+    def get_full_name(self, user: Any) -> str:
+        return user.get_full_name()
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["id", "name", "name_fr", "slug", "order"]
+        read_only_fields = fields
+
+
+class AbandonReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AbandonReason
+        fields = ["id", "name", "name_fr", "is_active", "order"]
+        read_only_fields = fields
+
+
+# Organizations and contacts -------------------------------------------------------------
+
+
+class OrganizationSerializer(ModelRulesSerializer):
+    country = CountryCodeField(help_text=gettext_lazy("ISO 3166 alpha-2 code, e.g. CN."))
+    parent = IdField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
+    sectors = IdField(many=True, queryset=Sector.objects.all(), required=False)
+    sector_names = serializers.SlugRelatedField(
+        source="sectors", slug_field="name", many=True, read_only=True
+    )
+    confirm_distinct = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=gettext_lazy(
+            "Create or rename even though an organization with a very similar name "
+            "exists in the same country."
+        ),
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "local_name",
+            "romanization",
+            "aliases",
+            "kind",
+            "country",
+            "locality",
+            "parent",
+            "parent_name",
+            "website",
+            "sectors",
+            "sector_names",
+            "notes",
+            "confirm_distinct",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        confirmed = attrs.pop("confirm_distinct", False)
+        if not confirmed:
+            self._refuse_near_duplicate(attrs)
+        return super().validate(attrs)
+
+    def _refuse_near_duplicate(self, attrs: dict[str, Any]) -> None:
+        """The pages' near-duplicate warning: a new name close to an existing
+        one (case, accents, spacing) needs ``confirm_distinct``."""
+        instance = self.instance
+        name = attrs.get("name", getattr(instance, "name", ""))
+        if instance is not None and name == instance.name:
+            return
+        country = attrs.get("country", getattr(instance, "country", None)) or None
+        similar = Organization.objects.near_duplicates_of(name, country=country)
+        if instance is not None:
+            similar = similar.exclude(pk=instance.pk)
+        found = list(similar.order_by("pk")[:5])
+        if found:
+            names = ", ".join(f"{org.name} (id {org.pk})" for org in found)
+            raise serializers.ValidationError(
+                {
+                    "name": [
+                        _(
+                            "An organization with a very similar name already exists: "
+                            "%(names)s. Send “confirm_distinct”: true to save it anyway."
+                        )
+                        % {"names": names}
+                    ]
+                }
+            )
+
+
+class ContactSerializer(ModelRulesSerializer):
+    organization = IdField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "name",
+            "local_name",
+            "title",
+            "email",
+            "phone",
+            "messaging_app",
+            "messaging_handle",
+            "languages",
+            "notes",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+
+
+# Partnerships ---------------------------------------------------------------------------
+
+
+class PartySerializer(serializers.Serializer):
+    organization = IdField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_country = CountryCodeField(source="organization.country", read_only=True)
+    role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.PARTNER)
+
+
+PARTNERSHIP_LIFECYCLE_FIELDS = {
+    "stage": gettext_lazy(
+        "The stage changes only through POST /api/partnerships/<id>/move/, which "
+        "records the move in the history."
+    ),
+    "status": gettext_lazy(
+        "The status changes only through POST /api/partnerships/<id>/status/, which "
+        "records the change in the history."
+    ),
+}
+
+
+class PartnershipSerializer(VersionedSerializer):
+    owner = IdField(
+        queryset=active_users(),
+        required=False,
+        help_text=gettext_lazy(
+            "User id. Defaults to you at creation; changing it later (reassigning) is for managers."
+        ),
+    )
+    owner_name = PersonNameField(source="owner")
+    team = IdField(many=True, queryset=active_users(), required=False)
+    sectors = IdField(many=True, queryset=Sector.objects.all(), required=False)
+    sector_names = serializers.SlugRelatedField(
+        source="sectors", slug_field="name", many=True, read_only=True
+    )
+    parties = PartySerializer(
+        many=True,
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "The organizations taking part, with their role. On an update, the list "
+            "replaces the current parties."
+        ),
+    )
+    origin_meeting = IdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    abandon_reason_name = serializers.CharField(
+        source="abandon_reason.name", read_only=True, allow_null=True
+    )
+    created_by_name = PersonNameField(source="created_by", allow_null=True)
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "kind",
+            "stage",
+            "stage_changed_on",
+            "status",
+            "status_note",
+            "abandon_reason",
+            "abandon_reason_name",
+            "owner",
+            "owner_name",
+            "team",
+            "parties",
+            "sectors",
+            "sector_names",
+            "value_amount",
+            "value_currency",
+            "value_note",
+            "signed_on",
+            "start_date",
+            "end_date",
+            "renewal_notice_days",
+            "renewal_due_on",
+            "renews_tacitly",
+            "origin_meeting",
+            "source_url",
+            "source_reference",
+            "version",
+            "created_by",
+            "created_by_name",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "stage",
+            "stage_changed_on",
+            "status",
+            "status_note",
+            "abandon_reason",
+            "renewal_due_on",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"renewal_notice_days": {"max_value": 3650}}
+
+    def validate_parties(self, parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: set[tuple[int, str]] = set()
+        for party in parties:
+            key = (party["organization"].pk, party["role"])
+            if key in seen:
+                raise serializers.ValidationError(
+                    _("%(name)s is listed twice with the same role.")
+                    % {"name": party["organization"].name}
+                )
+            seen.add(key)
+        return parties
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        refuse_changes_through_update(self, PARTNERSHIP_LIFECYCLE_FIELDS)
+        if self.instance is None or "start_date" in attrs or "end_date" in attrs:
+            start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+            end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+            if start and end and end < start:
+                raise serializers.ValidationError(
+                    {"end_date": [_("The end date cannot be before the start date.")]}
+                )
+        return super().validate(attrs)
+
+    def update(self, instance: Partnership, validated_data: dict[str, Any]) -> Partnership:
+        parties = validated_data.pop("parties", None)
+        instance = super().update(instance, validated_data)
+        if parties is not None:
+            save_parties(instance, parties)
+        return instance
+
+
+class PartnershipCreateSerializer(PartnershipSerializer):
+    """Creation: the starting stage and since when may be given; the first
+    stage change is recorded by ``lifecycle.start_partnership``."""
+
+    owner = IdField(
+        queryset=active_users(),
+        default=serializers.CurrentUserDefault(),
+        help_text=gettext_lazy("User id; you by default."),
+    )
+    stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        default=Stage.PROSPECT,
+        help_text=gettext_lazy("The starting stage; afterwards it changes only by a move."),
+    )
+    stage_changed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Since when it is in its starting stage (today by default; not in the future)."
+        ),
+    )
+    version = serializers.IntegerField(read_only=True)
+
+    def create(self, validated_data: dict[str, Any]) -> Partnership:
+        links = {name: validated_data.pop(name, None) for name in ("team", "sectors")}
+        parties = validated_data.pop("parties", [])
+        effective_date = validated_data.pop("stage_changed_on", None)
+        by = validated_data.pop("created_by")
+        partnership = Partnership(**validated_data)
+        try:
+            lifecycle.start_partnership(partnership, by=by, effective_date=effective_date)
+        except lifecycle.InvalidTransition as error:
+            if error.field == "effective_date":
+                error.field = "stage_changed_on"
+            raise
+        for name, values in links.items():
+            if values:
+                getattr(partnership, name).set(values)
+        save_parties(partnership, parties)
+        return partnership
+
+
+def save_parties(partnership: Partnership, parties: list[dict[str, Any]]) -> None:
+    """Make the partnership's parties exactly ``parties``, in that order,
+    keeping the rows that stay (and their history)."""
+    existing = {(p.organization_id, p.role): p for p in partnership.parties.all()}
+    for order, party in enumerate(parties):
+        key = (party["organization"].pk, party["role"])
+        row = existing.pop(key, None)
+        if row is None:
+            PartnershipParty.objects.create(
+                partnership=partnership,
+                organization=party["organization"],
+                role=party["role"],
+                order=order,
+            )
+        elif row.order != order:
+            row.order = order
+            row.save(update_fields=["order"])
+    for row in existing.values():
+        row.delete()
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    partnership_title = serializers.CharField(source="partnership.title", read_only=True)
+    changed_by_name = PersonNameField(source="changed_by", allow_null=True)
+    is_backward = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = StageChange
+        fields = [
+            "id",
+            "partnership",
+            "partnership_title",
+            "from_stage",
+            "to_stage",
+            "is_backward",
+            "effective_date",
+            "changed_by",
+            "changed_by_name",
+            "changed_at",
+            "note",
+            "document",
+        ]
+        read_only_fields = fields
+
+
+# Meetings ------------------------------------------------------------------------------
+
+
+class MeetingSerializer(VersionedSerializer):
+    country = CountryCodeField(required=False, allow_blank=True)
+    parent = IdField(
+        queryset=Meeting.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("The forum or mission this side meeting took place at."),
+    )
+    parent_title = serializers.CharField(source="parent.title", read_only=True, allow_null=True)
+    organizations = IdField(many=True, queryset=Organization.objects.all(), required=False)
+    organization_names = serializers.SlugRelatedField(
+        source="organizations", slug_field="name", many=True, read_only=True
+    )
+    contacts = IdField(many=True, queryset=Contact.objects.all(), required=False)
+    attendees = IdField(many=True, queryset=active_users(), required=False)
+    partnerships = IdField(many=True, queryset=Partnership.objects.all(), required=False)
+    logged_by_name = PersonNameField(source="logged_by")
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "title",
+            "start_date",
+            "end_date",
+            "locality",
+            "country",
+            "parent",
+            "parent_title",
+            "organizations",
+            "organization_names",
+            "contacts",
+            "attendees",
+            "partnerships",
+            "summary",
+            "outcomes",
+            "logged_by",
+            "logged_by_name",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["logged_by", "created_at", "updated_at"]
+
+    def validate_parent(self, parent: Meeting | None) -> Meeting | None:
+        if parent is not None and self.instance is not None and parent.pk == self.instance.pk:
+            raise serializers.ValidationError(_("A meeting cannot be part of itself."))
+        return parent
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": [_("The end date cannot be before the start date.")]}
+            )
+        return super().validate(attrs)
+
+
+class MeetingCreateSerializer(MeetingSerializer):
+    version = serializers.IntegerField(read_only=True)
+
+
+# Actions -------------------------------------------------------------------------------
+
+ACTION_WORKFLOW_FIELDS = {
+    "status": gettext_lazy(
+        "The status changes only through POST /api/actions/<id>/complete/, /cancel/ or /reopen/."
+    ),
+}
+
+
+class ActionSerializer(VersionedSerializer):
+    owner = IdField(
+        queryset=active_users(),
+        required=False,
+        help_text=gettext_lazy("User id; you by default at creation."),
+    )
+    owner_name = PersonNameField(source="owner")
+    is_overdue = serializers.SerializerMethodField()
+    partnership = IdField(queryset=Partnership.objects.all(), required=False, allow_null=True)
+    partnership_title = serializers.CharField(
+        source="partnership.title", read_only=True, allow_null=True
+    )
+    meeting = IdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    meeting_title = serializers.CharField(source="meeting.title", read_only=True, allow_null=True)
+    lead_organization = IdField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    lead_organization_name = serializers.CharField(
+        source="lead_organization.name", read_only=True, allow_null=True
+    )
+    completed_by_name = PersonNameField(source="completed_by", allow_null=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "title",
+            "details",
+            "owner",
+            "owner_name",
+            "side",
+            "due_date",
+            "priority",
+            "status",
+            "is_overdue",
+            "partnership",
+            "partnership_title",
+            "meeting",
+            "meeting_title",
+            "lead_organization",
+            "lead_organization_name",
+            "completed_on",
+            "completed_by",
+            "completed_by_name",
+            "outcome",
+            "version",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "completed_on",
+            "completed_by",
+            "outcome",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_is_overdue(self, action: Action) -> bool:
+        return action.is_overdue()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        refuse_changes_through_update(self, ACTION_WORKFLOW_FIELDS)
+        return super().validate(attrs)
+
+
+class ActionCreateSerializer(ActionSerializer):
+    owner = IdField(
+        queryset=active_users(),
+        default=serializers.CurrentUserDefault(),
+        help_text=gettext_lazy("User id; you by default."),
+    )
+    version = serializers.IntegerField(read_only=True)
+
+
+# Documents -----------------------------------------------------------------------------
+
+
+class SignatorySerializer(serializers.Serializer):
+    contact = serializers.IntegerField(source="contact_id", read_only=True)
+    contact_name = serializers.CharField(source="contact.name", read_only=True)
+    title_at_signing = serializers.CharField(read_only=True)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    partnership_title = serializers.CharField(source="partnership.title", read_only=True)
+    meeting_title = serializers.CharField(source="meeting.title", read_only=True, allow_null=True)
+    signatories = SignatorySerializer(source="signings", many=True, read_only=True)
+    uploaded_by_name = PersonNameField(source="uploaded_by", allow_null=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "partnership",
+            "partnership_title",
+            "meeting",
+            "meeting_title",
+            "kind",
+            "title",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "signed_on",
+            "signed_place",
+            "signatories",
+            "uploaded_by",
+            "uploaded_by_name",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, document: Document) -> str:
+        path = reverse("documents:download", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class DocumentUploadSerializer(serializers.ModelSerializer):
+    """A new document: the file is checked like on the pages (type by
+    extension and content, size limit)."""
+
+    partnership = IdField(queryset=Partnership.objects.all())
+    meeting = IdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    file = serializers.FileField(
+        max_length=200,
+        help_text=gettext_lazy(
+            "PDF, Office, OpenDocument, PNG, JPEG, plain text or Outlook message."
+        ),
+    )
+    signatories = IdField(
+        many=True,
+        queryset=Contact.objects.all(),
+        required=False,
+        help_text=gettext_lazy(
+            "Contact ids; their current title is recorded as their title at signing."
+        ),
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "partnership",
+            "meeting",
+            "kind",
+            "title",
+            "file",
+            "signed_on",
+            "signed_place",
+            "signatories",
+        ]
+
+    def validate_file(self, upload: Any) -> Any:
+        try:
+            self._checked_file = uploads.check_document_file(upload)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return upload
+
+    def create(self, validated_data: dict[str, Any]) -> Document:
+        signatories = validated_data.pop("signatories", [])
+        checked = self._checked_file
+        document = Document.objects.create(
+            **validated_data,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
+        DocumentSignatory.objects.bulk_create(
+            DocumentSignatory(document=document, contact=contact, title_at_signing=contact.title)
+            for contact in dict.fromkeys(signatories)
+        )
+        return document
+
+
+# Lifecycle requests ----------------------------------------------------------------------
+
+
+def _version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_VERSION,
+        help_text=gettext_lazy(
+            "Optional: the version you read; the change is refused (409) if the record "
+            "changed since."
+        ),
+    )
+
+
+class StageMoveSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(
+        choices=Stage.choices, help_text=gettext_lazy("The stage to move to.")
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Why; required when moving back to an earlier stage."),
+    )
+    effective_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy(
+            "When the move happened: today by default; not in the future, not before "
+            "the previous move."
+        ),
+    )
+    document = IdField(
+        queryset=Document.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("A document of this partnership that records the move."),
+    )
+    version = _version_field()
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    reason = IdField(
+        queryset=AbandonReason.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy(
+            "Abandon reason id (see /api/abandon-reasons/); required when abandoning."
+        ),
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Required when abandoning."),
+    )
+    effective_date = serializers.DateField(required=False, allow_null=True, default=None)
+    version = _version_field()
+
+
+class ActionCompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    completed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("Today by default; not in the future."),
+    )
+    version = _version_field()
+
+
+class ActionCancelSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = _version_field()
+
+
+class VersionOnlySerializer(serializers.Serializer):
+    version = _version_field()
+
+
+__all__ = [
+    "AbandonReasonSerializer",
+    "ActionCancelSerializer",
+    "ActionCompleteSerializer",
+    "ActionCreateSerializer",
+    "ActionSerializer",
+    "ActionStatus",
+    "ContactSerializer",
+    "DocumentSerializer",
+    "DocumentUploadSerializer",
+    "MeetingCreateSerializer",
+    "MeetingSerializer",
+    "OrganizationSerializer",
+    "PartnershipCreateSerializer",
+    "PartnershipSerializer",
+    "Priority",
+    "SectorSerializer",
+    "StageChangeSerializer",
+    "StageMoveSerializer",
+    "StatusChangeSerializer",
+    "UserSerializer",
+    "VersionOnlySerializer",
+]

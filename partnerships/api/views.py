@@ -1,0 +1,540 @@
+"""The REST API: one viewset per resource.
+
+Each viewset reads through a queryset scoped by ``permissions.py`` and prepared
+like the pages' lists (``for_list()``: a fixed number of queries whatever the
+number of rows), filters with the pages' FilterSet, and names, for each write,
+the rule of ``permissions.py`` that guards it (see ``api/permissions.py``).
+Stage moves, status changes and action workflows are endpoints that call
+``lifecycle.py``; a plain PUT or PATCH cannot do them. Deleting is soft, and
+managers restore.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework import status as http
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from partnerships import filters, lifecycle, permissions
+from partnerships.api import serializers
+from partnerships.api.filtering import DocumentFilter, StageChangeFilter, UserFilter
+from partnerships.api.permissions import Rule
+from partnerships.models import (
+    AbandonReason,
+    Action,
+    Contact,
+    Document,
+    Meeting,
+    Organization,
+    Partnership,
+    Sector,
+    StageChange,
+)
+
+User = get_user_model()
+
+# Ids are whole numbers, but anything else still reaches the view, which
+# answers a JSON 404 (not the HTML "page not found" of an unmatched URL).
+ANY_ID = r"[^/]+"
+
+CREATE = Rule(permissions.can_create, _("Your role does not allow creating records."))
+DELETE = Rule(permissions.can_delete, _("Only managers and admins can delete."))
+RESTORE = Rule(permissions.can_restore, _("Only managers and admins can restore."))
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other address under /api/: a JSON 404, like the API's own."""
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)
+
+
+class CrmViewSet(viewsets.GenericViewSet):
+    """What every resource shares: id look-ups, the rules that guard writes,
+    and answers that show a record as a GET of it would."""
+
+    lookup_value_regex = ANY_ID
+    create_rule: Rule | None = CREATE
+    object_rules: dict[str, Rule] = {}
+    create_serializer_class: type[BaseSerializer] | None = None
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.action == "create" and self.create_serializer_class is not None:
+            return self.create_serializer_class
+        return self.serializer_class
+
+    def represent(self, instance: Model) -> dict[str, Any]:
+        """The record as a GET shows it, read again through the scoped queryset."""
+        fresh = self.get_queryset().get(pk=instance.pk)
+        return self.serializer_class(fresh, context=self.get_serializer_context()).data
+
+    def validated(self, serializer_class: type[BaseSerializer]) -> dict[str, Any]:
+        """The request body, checked by ``serializer_class`` (a 400 otherwise)."""
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def rows(self, model: type[Model]) -> QuerySet:
+        """Live rows; deleted ones too, for restoring."""
+        manager = model.all_objects if self.action == "restore" else model.objects
+        return manager.all()
+
+
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CrmViewSet):
+    create_rule = None
+
+
+class EditableViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    CrmViewSet,
+):
+    """List, read, create and update (PUT/PATCH)."""
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = self.perform_create(serializer)
+        return Response(self.represent(instance), status=http.HTTP_201_CREATED)
+
+    def perform_create(self, serializer: BaseSerializer) -> Model:
+        return serializer.save()
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        with transaction.atomic():
+            serializer.save()
+
+
+class SoftDeleteViewSet(mixins.DestroyModelMixin, EditableViewSet):
+    """Adds DELETE (soft: the record is hidden, a manager can restore it) and
+    ``POST .../restore/``."""
+
+    def perform_destroy(self, instance: Model) -> None:
+        lifecycle.soft_delete(instance, by=self.request.user)
+
+    def run_restore(self) -> Response:
+        instance = self.get_object()
+        lifecycle.restore(instance, by=self.request.user)
+        return Response(self.represent(instance))
+
+
+def _visible(request: Request, queryset: QuerySet) -> QuerySet:
+    return permissions.visible(request.user, queryset)
+
+
+def refuse_unallowed_reassignment(request: Request, serializer: BaseSerializer, rule: Rule) -> None:
+    """An update that changes the owner is a reassignment, which has its own rule."""
+    record = serializer.instance
+    owner = serializer.validated_data.get("owner")
+    if owner is not None and owner.pk != record.owner_id and not rule.allows(request.user, record):
+        raise PermissionDenied(rule.message)
+
+
+# Reference data and people ------------------------------------------------------------
+
+
+class UserViewSet(ReadOnlyViewSet):
+    """People, to choose owners, team members and attendees by id."""
+
+    queryset = User.objects.all()
+    serializer_class = serializers.UserSerializer
+    filterset_class = UserFilter
+
+    def get_queryset(self) -> QuerySet:
+        users = User.objects.order_by("first_name", "last_name", "username")
+        return _visible(self.request, users)
+
+
+class SectorViewSet(ReadOnlyViewSet):
+    """Sectors (admins manage them in the Django admin)."""
+
+    queryset = Sector.objects.all()
+    serializer_class = serializers.SectorSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return _visible(self.request, Sector.objects.all())
+
+
+class AbandonReasonViewSet(ReadOnlyViewSet):
+    """Why partnerships are abandoned: the ``reason`` of a status change."""
+
+    queryset = AbandonReason.objects.all()
+    serializer_class = serializers.AbandonReasonSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return _visible(self.request, AbandonReason.objects.all())
+
+
+# Organizations and contacts -------------------------------------------------------------
+
+EDIT_ORGANIZATION = Rule(
+    permissions.can_edit_organization, _("Your role does not allow editing organizations.")
+)
+EDIT_CONTACT = Rule(permissions.can_edit_contact, _("Your role does not allow editing contacts."))
+
+
+class OrganizationViewSet(EditableViewSet):
+    """Organizations. There is no DELETE: partnerships, contacts and actions
+    point to them (admins merge or remove them in the Django admin)."""
+
+    queryset = Organization.objects.all()
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = filters.OrganizationFilter
+    object_rules = {"update": EDIT_ORGANIZATION, "partial_update": EDIT_ORGANIZATION}
+
+    def get_queryset(self) -> QuerySet:
+        organizations = Organization.objects.for_list().prefetch_related("sectors")
+        return _visible(self.request, organizations)
+
+
+class ContactViewSet(EditableViewSet):
+    """Contacts. There is no DELETE: untick ``is_active`` when someone leaves."""
+
+    queryset = Contact.objects.all()
+    serializer_class = serializers.ContactSerializer
+    filterset_class = filters.ContactFilter
+    object_rules = {"update": EDIT_CONTACT, "partial_update": EDIT_CONTACT}
+
+    def get_queryset(self) -> QuerySet:
+        return _visible(self.request, Contact.objects.for_list())
+
+
+# Partnerships ---------------------------------------------------------------------------
+
+EDIT_PARTNERSHIP = Rule(
+    permissions.can_edit_partnership,
+    _("Only the owner, the team and managers can edit this partnership."),
+)
+MOVE_PARTNERSHIP = Rule(
+    permissions.can_move_partnership,
+    _("Only the owner, the team and managers can move this partnership."),
+)
+REASSIGN_PARTNERSHIP = Rule(
+    permissions.can_reassign_partnership, _("Only managers can reassign a partnership.")
+)
+CHANGE_PARTNERSHIP_STATUS = Rule(
+    permissions.can_change_partnership_status,
+    _("Only the owner, the team and managers can change this partnership's status."),
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.PartnershipCreateSerializer,
+        responses={201: serializers.PartnershipSerializer},
+    ),
+    destroy=extend_schema(
+        description="Soft delete: hidden from every list; a manager can restore it."
+    ),
+)
+class PartnershipViewSet(SoftDeleteViewSet):
+    """Partnerships. The stage changes only through ``move``, the status only
+    through ``status``; both are recorded in the history."""
+
+    queryset = Partnership.objects.all()
+    serializer_class = serializers.PartnershipSerializer
+    create_serializer_class = serializers.PartnershipCreateSerializer
+    filterset_class = filters.PartnershipFilter
+    object_rules = {
+        "update": EDIT_PARTNERSHIP,
+        "partial_update": EDIT_PARTNERSHIP,
+        "move": MOVE_PARTNERSHIP,
+        "change_status": CHANGE_PARTNERSHIP_STATUS,
+        "destroy": DELETE,
+        "restore": RESTORE,
+    }
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            self.rows(Partnership)
+            .visible_to(self.request.user)
+            .for_list()
+            .select_related("created_by", "abandon_reason")
+            .prefetch_related("team")
+        )
+
+    def perform_create(self, serializer: BaseSerializer) -> Model:
+        return serializer.save(created_by=self.request.user)
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        refuse_unallowed_reassignment(self.request, serializer, REASSIGN_PARTNERSHIP)
+        super().perform_update(serializer)
+
+    @extend_schema(
+        request=serializers.StageMoveSerializer,
+        responses={200: serializers.PartnershipSerializer},
+        description=(
+            "Move to another stage. Forward moves may skip stages; moving back needs a "
+            "note; a concluded or abandoned partnership does not move. Recorded as a "
+            "stage change."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        partnership = self.get_object()
+        data = self.validated(serializers.StageMoveSerializer)
+        lifecycle.move_stage(
+            partnership,
+            to=data["stage"],
+            by=request.user,
+            note=data["note"],
+            effective_date=data["effective_date"],
+            document=data["document"],
+            expected_version=data.get("version"),
+        )
+        return Response(self.represent(partnership))
+
+    @extend_schema(
+        request=serializers.StatusChangeSerializer,
+        responses={200: serializers.PartnershipSerializer},
+        description=(
+            "Put on hold, resume, conclude, abandon (with a reason and a note) or reopen."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request: Request, pk: str | None = None) -> Response:
+        partnership = self.get_object()
+        data = self.validated(serializers.StatusChangeSerializer)
+        lifecycle.change_status(
+            partnership,
+            to=data["status"],
+            by=request.user,
+            note=data["note"],
+            reason=data["reason"],
+            effective_date=data["effective_date"],
+            expected_version=data.get("version"),
+        )
+        return Response(self.represent(partnership))
+
+    @extend_schema(request=None, responses={200: serializers.PartnershipSerializer})
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        """Bring back a deleted partnership (managers and admins)."""
+        return self.run_restore()
+
+
+class StageChangeViewSet(ReadOnlyViewSet):
+    """Every stage move of the partnerships you can see, the first one (with an
+    empty ``from_stage``) being the stage a partnership started in."""
+
+    queryset = StageChange.objects.all()
+    serializer_class = serializers.StageChangeSerializer
+    filterset_class = StageChangeFilter
+
+    def get_queryset(self) -> QuerySet:
+        partnerships = Partnership.objects.visible_to(self.request.user)
+        return StageChange.objects.filter(partnership__in=partnerships).select_related(
+            "partnership", "changed_by"
+        )
+
+
+# Meetings ------------------------------------------------------------------------------
+
+EDIT_MEETING = Rule(
+    permissions.can_edit_meeting,
+    _("Only whoever logged or attended this meeting, and managers, can edit it."),
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.MeetingCreateSerializer,
+        responses={201: serializers.MeetingSerializer},
+    ),
+    destroy=extend_schema(
+        description="Soft delete: hidden from every list; a manager can restore it."
+    ),
+)
+class MeetingViewSet(SoftDeleteViewSet):
+    """Meetings, calls, delegations, missions, forums: any logged interaction."""
+
+    queryset = Meeting.objects.all()
+    serializer_class = serializers.MeetingSerializer
+    create_serializer_class = serializers.MeetingCreateSerializer
+    filterset_class = filters.MeetingFilter
+    object_rules = {
+        "update": EDIT_MEETING,
+        "partial_update": EDIT_MEETING,
+        "destroy": DELETE,
+        "restore": RESTORE,
+    }
+
+    def get_queryset(self) -> QuerySet:
+        meetings = (
+            self.rows(Meeting).for_list().prefetch_related("contacts", "attendees", "partnerships")
+        )
+        return _visible(self.request, meetings)
+
+    def perform_create(self, serializer: BaseSerializer) -> Model:
+        return serializer.save(logged_by=self.request.user)
+
+    @extend_schema(request=None, responses={200: serializers.MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        """Bring back a deleted meeting (managers and admins)."""
+        return self.run_restore()
+
+
+# Actions -------------------------------------------------------------------------------
+
+EDIT_ACTION = Rule(
+    permissions.can_edit_action, _("Only the owner of this action and managers can change it.")
+)
+REASSIGN_ACTION = Rule(
+    permissions.can_reassign_action,
+    _("Only the owner of this action and managers can reassign it."),
+)
+COMPLETE_ACTION = Rule(
+    permissions.can_complete_action,
+    _("Only the owner of this action and managers can complete it."),
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=serializers.ActionCreateSerializer,
+        responses={201: serializers.ActionSerializer},
+    ),
+    destroy=extend_schema(
+        description="Soft delete: hidden from every list; a manager can restore it."
+    ),
+)
+class ActionViewSet(SoftDeleteViewSet):
+    """Follow-up actions. Their status changes only through ``complete``,
+    ``cancel`` and ``reopen``."""
+
+    queryset = Action.objects.all()
+    serializer_class = serializers.ActionSerializer
+    create_serializer_class = serializers.ActionCreateSerializer
+    filterset_class = filters.ActionFilter
+    object_rules = {
+        "update": EDIT_ACTION,
+        "partial_update": EDIT_ACTION,
+        "complete": COMPLETE_ACTION,
+        "cancel": EDIT_ACTION,
+        "reopen": EDIT_ACTION,
+        "destroy": DELETE,
+        "restore": RESTORE,
+    }
+
+    def get_queryset(self) -> QuerySet:
+        actions = self.rows(Action).for_list().select_related("completed_by").by_urgency()
+        return _visible(self.request, actions)
+
+    def perform_create(self, serializer: BaseSerializer) -> Model:
+        return serializer.save(created_by=self.request.user)
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        refuse_unallowed_reassignment(self.request, serializer, REASSIGN_ACTION)
+        super().perform_update(serializer)
+
+    @extend_schema(
+        request=serializers.ActionCompleteSerializer,
+        responses={200: serializers.ActionSerializer},
+        description="Mark an open or in-progress action done, with the outcome.",
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        action_ = self.get_object()
+        data = self.validated(serializers.ActionCompleteSerializer)
+        lifecycle.complete_action(
+            action_,
+            by=request.user,
+            outcome=data["outcome"],
+            completed_on=data["completed_on"],
+            expected_version=data.get("version"),
+        )
+        return Response(self.represent(action_))
+
+    @extend_schema(
+        request=serializers.ActionCancelSerializer,
+        responses={200: serializers.ActionSerializer},
+        description="Cancel an open or in-progress action.",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        action_ = self.get_object()
+        data = self.validated(serializers.ActionCancelSerializer)
+        lifecycle.cancel_action(
+            action_, by=request.user, note=data["note"], expected_version=data.get("version")
+        )
+        return Response(self.represent(action_))
+
+    @extend_schema(
+        request=serializers.VersionOnlySerializer,
+        responses={200: serializers.ActionSerializer},
+        description="Reopen a done or cancelled action.",
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        action_ = self.get_object()
+        data = self.validated(serializers.VersionOnlySerializer)
+        lifecycle.reopen_action(action_, by=request.user, expected_version=data.get("version"))
+        return Response(self.represent(action_))
+
+    @extend_schema(request=None, responses={200: serializers.ActionSerializer})
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        """Bring back a deleted action (managers and admins)."""
+        return self.run_restore()
+
+
+# Documents -----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request={"multipart/form-data": serializers.DocumentUploadSerializer},
+        responses={201: serializers.DocumentSerializer},
+        description=(
+            "Upload a document (multipart/form-data). The file is checked by extension "
+            "and content, and limited in size, like on the pages."
+        ),
+    )
+)
+class DocumentViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
+    """Documents of the partnerships you can see: their description, and the
+    address that downloads the file (permission-checked, always as a download)."""
+
+    queryset = Document.objects.all()
+    serializer_class = serializers.DocumentSerializer
+    create_serializer_class = serializers.DocumentUploadSerializer
+    create_rule = CREATE
+    filterset_class = DocumentFilter
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self) -> QuerySet:
+        partnerships = Partnership.objects.visible_to(self.request.user)
+        return (
+            Document.objects.for_list()
+            .filter(partnership__in=partnerships)
+            .prefetch_related("signings__contact")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        partnership = serializer.validated_data["partnership"]
+        if not permissions.can_upload_document(request.user, partnership):
+            raise PermissionDenied(
+                gettext(
+                    "Only the owner, the team and managers can add documents to this partnership."
+                )
+            )
+        with transaction.atomic():
+            document = serializer.save(uploaded_by=request.user)
+        return Response(self.represent(document), status=http.HTTP_201_CREATED)
