@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from partnerships import text_search
-from partnerships.widgets import CountrySelectMultiple, SearchSelect
 from partnerships.models import (
     Action,
     ActionSide,
@@ -33,6 +32,7 @@ from partnerships.models import (
     Stage,
     Status,
 )
+from partnerships.widgets import CountrySelectMultiple, SearchSelect
 
 User = get_user_model()
 
@@ -264,8 +264,16 @@ class ActionFilter(filters.FilterSet):
         if not value:
             return qs
         result = Q()
-        for term in text_search.search_terms(value):
-            result &= Q(title__icontains=term) | Q(partnership__search_text__contains=term)
+        # Action titles have no normalized column: each word is looked for as
+        # typed (accents included) and normalized, so "hôtel" and "hotel" both
+        # find "Réserver l'hôtel" and "Hotel booking".
+        for word in value.split()[:8]:
+            term = text_search.normalize(word)
+            result &= (
+                Q(title__icontains=word)
+                | Q(title__icontains=term)
+                | Q(partnership__search_text__contains=term)
+            )
         return qs.filter(result)
 
     def filter_overdue(self, qs, name, value):

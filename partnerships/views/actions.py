@@ -64,8 +64,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_form_page(request: HttpRequest, action: Action | None) -> HttpResponse:
-    initial = {"owner": request.user.pk}
+    initial = {}
     if action is None:
+        # A new action is mine unless I say otherwise; an existing one keeps
+        # its owner (initial values would override the instance's).
+        initial["owner"] = request.user.pk
         for name in ("partnership", "meeting", "lead_organization"):
             if request.GET.get(name):
                 initial[name] = request.GET[name]
@@ -122,6 +125,8 @@ def _after_workflow(
                 "action": action,
                 "row_error": error.message if error else "",
                 "show_partnership": True,
+                # Rows on "My work" are compact; the updated row keeps their shape.
+                "compact": request.POST.get("compact") == "1",
             },
         )
     if error:

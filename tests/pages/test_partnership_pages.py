@@ -5,6 +5,7 @@ documents (upload checks, downloads)."""
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from decimal import Decimal
 
@@ -32,7 +33,8 @@ TODAY = datetime.date(2026, 11, 25)
 
 def row_titles(response) -> list[str]:
     """The titles of the rows of a list page, in order."""
-    return re.findall(r'class="row-title" href="[^"]*">([^<]*)</a>', response.content.decode())
+    titles = re.findall(r'class="row-title" href="[^"]*">([^<]*)</a>', response.content.decode())
+    return [html.unescape(title) for title in titles]
 
 
 def field_errors(response, name: str) -> str:
