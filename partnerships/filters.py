@@ -360,7 +360,8 @@ class OrganizationFilter(filters.FilterSet):
     )
     sector = filters.ModelMultipleChoiceFilter(
         label=_("Sector"),
-        field_name="sectors",
+        # Chosen by slug (?sector=health), so filtered on the slug too.
+        field_name="sectors__slug",
         to_field_name="slug",
         queryset=Sector.objects.all(),
         distinct=True,
