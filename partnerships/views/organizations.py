@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +22,7 @@ from partnerships.forms import (
 )
 from partnerships.models import Action, Contact, Meeting, Organization, Partnership
 from partnerships.views.access import require, staff_required
+from partnerships.views.json_response import SafeJsonResponse
 from partnerships.views.listing import filtered_page
 
 # Organizations ----------------------------------------------------------------------
@@ -191,18 +192,18 @@ def _form_errors(form) -> dict[str, list[str]]:
 
 @staff_required
 @require_POST
-def quick_create_organization(request: HttpRequest) -> JsonResponse:
+def quick_create_organization(request: HttpRequest) -> SafeJsonResponse:
     """JSON for picker.js: the new organization, or the errors and any very
     similar existing ones (which the person can pick instead)."""
     require(permissions.can_create(request.user), _("You cannot create organizations."))
     form = QuickOrganizationForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"errors": _form_errors(form)}, status=400)
+        return SafeJsonResponse({"errors": _form_errors(form)}, status=400)
     similar = Organization.objects.near_duplicates_of(
         form.cleaned_data["name"], country=form.cleaned_data["country"]
     )[:5]
     if similar and request.POST.get("confirm_distinct") != "1":
-        return JsonResponse(
+        return SafeJsonResponse(
             {
                 "similar": [{"id": o.pk, "label": o.display_name} for o in similar],
                 "errors": {
@@ -217,7 +218,7 @@ def quick_create_organization(request: HttpRequest) -> JsonResponse:
         with transaction.atomic():
             organization = form.save()
     except IntegrityError:
-        return JsonResponse(
+        return SafeJsonResponse(
             {
                 "errors": {
                     "name": [_("An organization with this name already exists in this country.")]
@@ -225,16 +226,16 @@ def quick_create_organization(request: HttpRequest) -> JsonResponse:
             },
             status=400,
         )
-    return JsonResponse({"id": organization.pk, "label": organization.display_name}, status=201)
+    return SafeJsonResponse({"id": organization.pk, "label": organization.display_name}, status=201)
 
 
 @staff_required
 @require_POST
-def quick_create_contact(request: HttpRequest) -> JsonResponse:
+def quick_create_contact(request: HttpRequest) -> SafeJsonResponse:
     require(permissions.can_create(request.user), _("You cannot create contacts."))
     form = QuickContactForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"errors": _form_errors(form)}, status=400)
+        return SafeJsonResponse({"errors": _form_errors(form)}, status=400)
     contact = form.save()
     label = f"{contact.display_name} — {contact.organization.name}"
-    return JsonResponse({"id": contact.pk, "label": label}, status=201)
+    return SafeJsonResponse({"id": contact.pk, "label": label}, status=201)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from partnerships import permissions, text_search
 from partnerships.models import Contact, Meeting, Organization, Partnership
 from partnerships.views.access import staff_required
+from partnerships.views.json_response import SafeJsonResponse
 
 GROUP_SIZE = 8
 LOOKUP_SIZE = 12
@@ -103,9 +104,9 @@ def _lookup_rows(kind: str, query: str, user, params) -> list[dict]:
 
 @staff_required
 @require_GET
-def lookup(request: HttpRequest, kind: str) -> JsonResponse:
+def lookup(request: HttpRequest, kind: str) -> SafeJsonResponse:
     """``/lookup/<kind>/?q=zhang``: what a selector offers while one types."""
     query = request.GET.get("q", "").strip()[:100]
     if not text_search.search_terms(query):
-        return JsonResponse({"results": []})
-    return JsonResponse({"results": _lookup_rows(kind, query, request.user, request.GET)})
+        return SafeJsonResponse({"results": []})
+    return SafeJsonResponse({"results": _lookup_rows(kind, query, request.user, request.GET)})
