@@ -242,11 +242,8 @@ REST_FRAMEWORK = {
         "partnerships.api.filtering.StableOrderingBackend",
     ],
     "DEFAULT_PAGINATION_CLASS": "partnerships.api.pagination.Pagination",
-    "DEFAULT_PARSER_CLASSES": [
-        "partnerships.api.parsers.StrictJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies; document uploads (multipart) set their own parser.
+    "DEFAULT_PARSER_CLASSES": ["partnerships.api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "partnerships.api.schema.CrmAutoSchema",
     "EXCEPTION_HANDLER": "partnerships.api.errors.exception_handler",

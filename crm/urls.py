@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from partnerships.views import tokens
 from partnerships.views.accounts import profile
 from partnerships.views.health import favicon, healthz
 
@@ -15,6 +16,8 @@ account_urls = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", profile, name="profile"),
+    path("tokens/new/", tokens.token_create, name="api_token_create"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(),

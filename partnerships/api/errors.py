@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.utils.translation import gettext as _
@@ -49,7 +50,7 @@ def as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, DomainError):
         return exceptions.ValidationError({exc.field or NON_FIELD: [exc.message]})
     if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(as_serializer_error(exc))
+        return exceptions.ValidationError(field_errors(exc))
     if isinstance(exc, IntegrityError):
         logger.info("Constraint violation turned into a 400: %s", exc)
         return exceptions.ValidationError({NON_FIELD: [constraint_message(str(exc))]})
@@ -59,6 +60,14 @@ def as_api_exception(exc: Exception) -> Exception:
             {NON_FIELD: [_("A value is too long or out of range for this field.")]}
         )
     return exc
+
+
+def field_errors(error: DjangoValidationError) -> dict[str, Any]:
+    """A Django validation error as DRF words it: ``non_field_errors``, not ``__all__``."""
+    detail = as_serializer_error(error)
+    if NON_FIELD_ERRORS in detail:
+        detail[NON_FIELD] = detail.pop(NON_FIELD_ERRORS)
+    return detail
 
 
 def constraint_message(error: str) -> str:

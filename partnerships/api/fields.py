@@ -1,4 +1,10 @@
-"""Serializer fields the API needs beyond DRF's own."""
+"""Serializer fields the API needs beyond DRF's own.
+
+DRF is lenient with types: it reads ``12`` as the text "12", ``"true"`` as a
+boolean, ``1.5`` as record 1. In a JSON body, the API takes values of the JSON
+type its schema says, and refuses others (a 400 on the field). Multipart bodies
+(document uploads) carry only text, and are read as DRF always does.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,89 @@ import re
 from typing import Any
 
 from django.db.models import Model
+from django.http import QueryDict
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
 _DIGITS = re.compile(r"[0-9]{1,19}")
 
 
+def _from_json(field: serializers.Field) -> bool:
+    """Is the value being read from a JSON body (not a form)?"""
+    return not isinstance(getattr(field.root, "initial_data", None), QueryDict)
+
+
+class _JsonTypeMixin:
+    """Refuses, in a JSON body, a value that is not of the field's JSON type."""
+
+    def json_type_ok(self, data: Any) -> bool:
+        raise NotImplementedError
+
+    def to_internal_value(self, data: Any) -> Any:
+        if _from_json(self) and not self.json_type_ok(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class _TextMixin(_JsonTypeMixin):
+    def json_type_ok(self, data: Any) -> bool:
+        return isinstance(data, str)
+
+
+class StrictCharField(_TextMixin, serializers.CharField):
+    pass
+
+
+class StrictEmailField(_TextMixin, serializers.EmailField):
+    pass
+
+
+class StrictURLField(_TextMixin, serializers.URLField):
+    pass
+
+
+class StrictSlugField(_TextMixin, serializers.SlugField):
+    pass
+
+
+class StrictIntegerField(_JsonTypeMixin, serializers.IntegerField):
+    def json_type_ok(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return False
+        return isinstance(data, int) or (isinstance(data, float) and data.is_integer())
+
+
+class StrictBooleanField(_JsonTypeMixin, serializers.BooleanField):
+    def json_type_ok(self, data: Any) -> bool:
+        return isinstance(data, bool)
+
+
+class StrictManyRelatedField(ManyRelatedField):
+    """A list of ids must be a JSON list (not an object, whose keys DRF would read)."""
+
+    def to_internal_value(self, data: Any) -> list:
+        if _from_json(self) and not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class IdField(serializers.PrimaryKeyRelatedField):
-    """A related record by id, strictly: a whole number (or its digits, in a
-    form), never a float rounded to some other record or a boolean."""
+    """A related record by id: a whole number (or its digits, in a form), never
+    a float rounded to some other record, a boolean, or digits in JSON text."""
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> StrictManyRelatedField:
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
+        return StrictManyRelatedField(**list_kwargs)
 
     def to_internal_value(self, data: Any) -> Model:
-        if isinstance(data, bool) or not (
-            isinstance(data, int) or (isinstance(data, str) and _DIGITS.fullmatch(data))
-        ):
+        is_int = isinstance(data, int) and not isinstance(data, bool)
+        is_digits = isinstance(data, str) and _DIGITS.fullmatch(data) and not _from_json(self)
+        if not (is_int or is_digits):
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(int(data))
 
@@ -31,6 +104,11 @@ class CountryCodeField(serializers.ChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=country_choices(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
 
     def to_representation(self, value: Any) -> str:
         return str(value or "")

@@ -27,7 +27,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnerships import lifecycle, uploads
-from partnerships.api.fields import CountryCodeField, IdField, PersonNameField
+from partnerships.api.errors import field_errors
+from partnerships.api.fields import (
+    CountryCodeField,
+    IdField,
+    PersonNameField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    StrictIntegerField,
+    StrictSlugField,
+    StrictURLField,
+)
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -58,8 +69,27 @@ def active_users() -> QuerySet:
 
 # Shared behaviour ----------------------------------------------------------------------
 
+_STRICT_FIELDS = {
+    serializers.CharField: StrictCharField,
+    serializers.EmailField: StrictEmailField,
+    serializers.URLField: StrictURLField,
+    serializers.SlugField: StrictSlugField,
+    serializers.IntegerField: StrictIntegerField,
+    serializers.BooleanField: StrictBooleanField,
+}
 
-class ModelRulesSerializer(serializers.ModelSerializer):
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """Model fields become fields that take only their own JSON type."""
+
+    serializer_field_mapping = {
+        model_field: _STRICT_FIELDS.get(field, field)
+        for model_field, field in serializers.ModelSerializer.serializer_field_mapping.items()
+    }
+    serializer_related_field = IdField
+
+
+class ModelRulesSerializer(StrictModelSerializer):
     """Runs the model's own checks (``clean()`` and its database constraints) on
     the record as it would be saved, so a broken rule is a 400 on the field
     rather than a database error."""
@@ -71,7 +101,7 @@ class ModelRulesSerializer(serializers.ModelSerializer):
             candidate.clean()
             candidate.validate_constraints()
         except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+            raise serializers.ValidationError(field_errors(error)) from None
         return attrs
 
     def _candidate(self, attrs: dict[str, Any]) -> Model:
@@ -93,7 +123,7 @@ class ModelRulesSerializer(serializers.ModelSerializer):
 class VersionedSerializer(ModelRulesSerializer):
     """Updates must carry the ``version`` they were read at."""
 
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         min_value=1,
         max_value=MAX_VERSION,
         help_text=gettext_lazy(
@@ -145,7 +175,7 @@ def refuse_changes_through_update(
 # Reference data and people ------------------------------------------------------------
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(StrictModelSerializer):
     full_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -157,14 +187,14 @@ class UserSerializer(serializers.ModelSerializer):
         return user.get_full_name()
 
 
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(StrictModelSerializer):
     class Meta:
         model = Sector
         fields = ["id", "name", "name_fr", "slug", "order"]
         read_only_fields = fields
 
 
-class AbandonReasonSerializer(serializers.ModelSerializer):
+class AbandonReasonSerializer(StrictModelSerializer):
     class Meta:
         model = AbandonReason
         fields = ["id", "name", "name_fr", "is_active", "order"]
@@ -182,7 +212,7 @@ class OrganizationSerializer(ModelRulesSerializer):
     sector_names = serializers.SlugRelatedField(
         source="sectors", slug_field="name", many=True, read_only=True
     )
-    confirm_distinct = serializers.BooleanField(
+    confirm_distinct = StrictBooleanField(
         write_only=True,
         required=False,
         default=False,
@@ -467,7 +497,7 @@ def save_parties(partnership: Partnership, parties: list[dict[str, Any]]) -> Non
         row.delete()
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
+class StageChangeSerializer(StrictModelSerializer):
     partnership_title = serializers.CharField(source="partnership.title", read_only=True)
     changed_by_name = PersonNameField(source="changed_by", allow_null=True)
     is_backward = serializers.BooleanField(read_only=True)
@@ -654,7 +684,7 @@ class SignatorySerializer(serializers.Serializer):
     title_at_signing = serializers.CharField(read_only=True)
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(StrictModelSerializer):
     partnership_title = serializers.CharField(source="partnership.title", read_only=True)
     meeting_title = serializers.CharField(source="meeting.title", read_only=True, allow_null=True)
     signatories = SignatorySerializer(source="signings", many=True, read_only=True)
@@ -692,7 +722,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class DocumentUploadSerializer(serializers.ModelSerializer):
+class DocumentUploadSerializer(StrictModelSerializer):
     """A new document: the file is checked like on the pages (type by
     extension and content, size limit)."""
 
@@ -755,7 +785,7 @@ class DocumentUploadSerializer(serializers.ModelSerializer):
 
 
 def _version_field() -> serializers.IntegerField:
-    return serializers.IntegerField(
+    return StrictIntegerField(
         required=False,
         min_value=1,
         max_value=MAX_VERSION,
@@ -770,7 +800,7 @@ class StageMoveSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(
         choices=Stage.choices, help_text=gettext_lazy("The stage to move to.")
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
@@ -806,7 +836,7 @@ class StatusChangeSerializer(serializers.Serializer):
             "Abandon reason id (see /api/abandon-reasons/); required when abandoning."
         ),
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
@@ -817,7 +847,7 @@ class StatusChangeSerializer(serializers.Serializer):
 
 
 class ActionCompleteSerializer(serializers.Serializer):
-    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = StrictCharField(required=False, allow_blank=True, default="")
     completed_on = serializers.DateField(
         required=False,
         allow_null=True,
@@ -828,7 +858,7 @@ class ActionCompleteSerializer(serializers.Serializer):
 
 
 class ActionCancelSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
     version = _version_field()
 
 

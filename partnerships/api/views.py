@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,7 @@ from partnerships.models import (
     Action,
     Contact,
     Document,
+    DocumentSignatory,
     Meeting,
     Organization,
     Partnership,
@@ -522,7 +523,12 @@ class DocumentViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         return (
             Document.objects.for_list()
             .filter(partnership__in=partnerships)
-            .prefetch_related("signings__contact")
+            .prefetch_related(
+                Prefetch(
+                    "signings",
+                    queryset=DocumentSignatory.objects.select_related("contact").order_by("pk"),
+                )
+            )
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -16,8 +16,11 @@ def profile(request: HttpRequest) -> HttpResponse:
 def profile_context(request: HttpRequest) -> dict:
     """What the profile page's sections need; sections add their own keys."""
     from partnerships.models import ApiToken, UserProfile
+    from partnerships.views.tokens import ApiTokenForm, pop_new_token
 
     return {
         "profile": UserProfile.objects.for_user(request.user),
         "api_tokens": ApiToken.objects.filter(user=request.user),
+        "api_token_form": ApiTokenForm(),
+        "new_api_token": pop_new_token(request),
     }

@@ -89,7 +89,9 @@ def db_snapshot() -> dict[str, object]:
                 "pk", "version", "title", "status", "owner_id", "deleted_at"
             )
         ),
-        "organizations": list(Organization.objects.order_by("pk").values_list("pk", "name", "notes")),
+        "organizations": list(
+            Organization.objects.order_by("pk").values_list("pk", "name", "notes")
+        ),
         "contacts": list(Contact.objects.order_by("pk").values_list("pk", "name", "title")),
         "documents": Document.objects.count(),
     }

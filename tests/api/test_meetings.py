@@ -1,0 +1,118 @@
+"""/api/meetings/: logging, editing with versions, links by id, soft delete."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnerships.models import Meeting
+from tests.api.conftest import db_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def _detail(meeting) -> str:
+    return f"/api/meetings/{meeting.pk}/"
+
+
+def test_logging_a_meeting_links_everything_by_id(api, owner, teammate, world):
+    response = api.post(
+        "/api/meetings/",
+        {
+            "kind": "inbound_delegation",
+            "status": "held",
+            "title": "Zhengzhou delegation in Amiens",
+            "start_date": "2019-08-25",
+            "end_date": "2019-08-27",
+            "locality": "Amiens",
+            "country": "FR",
+            "parent": world.meeting.pk,
+            "organizations": [world.organization.pk],
+            "contacts": [world.contact.pk],
+            "attendees": [owner.pk, teammate.pk],
+            "partnerships": [world.partnership.pk],
+            "summary": "Visit of the Silk Road train hub",
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["logged_by"] == owner.pk
+    assert data["logged_by_name"] == "Olivia Owner"
+    assert data["organization_names"] == ["Zhangjiakou"]
+    assert data["parent_title"] == "Mission to Hebei"
+    assert sorted(data["attendees"]) == sorted([owner.pk, teammate.pk])
+    assert data["partnerships"] == [world.partnership.pk]
+    assert data["version"] == 1
+    assert Meeting.objects.get(pk=data["id"]).logged_by == owner
+
+
+def test_a_meeting_ending_before_it_starts_is_refused(api):
+    response = api.post(
+        "/api/meetings/", {"title": "Odd", "start_date": "2020-02-02", "end_date": "2020-02-01"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"end_date": ["The end date cannot be before the start date."]}
+
+
+def test_a_meeting_cannot_be_part_of_itself(api, world):
+    response = api.patch(_detail(world.meeting), {"parent": world.meeting.pk, "version": 1})
+
+    assert response.status_code == 400
+    assert response.json() == {"parent": ["A meeting cannot be part of itself."]}
+
+
+def test_an_unknown_country_is_refused(api):
+    response = api.post(
+        "/api/meetings/", {"title": "Nowhere", "start_date": "2020-02-02", "country": "XX"}
+    )
+
+    assert response.status_code == 400
+    assert "country" in response.json()
+
+
+def test_an_attendee_edits_the_meeting_and_the_version_goes_up(api_for, teammate, world):
+    response = api_for(teammate).patch(
+        _detail(world.meeting), {"outcomes": "Two follow-ups", "version": 1}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["version"] == 2
+
+
+def test_editing_a_meeting_from_a_stale_copy_is_a_409(api, world):
+    world.meeting.summary = "Edited by someone else"
+    world.meeting.save()
+    before = db_snapshot()
+
+    response = api.patch(_detail(world.meeting), {"summary": "Mine", "version": 1})
+
+    assert response.status_code == 409
+    assert db_snapshot() == before
+
+
+def test_replacing_the_links_of_a_meeting(api, world, outsider):
+    response = api.patch(
+        _detail(world.meeting), {"attendees": [outsider.pk], "organizations": [], "version": 1}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["attendees"] == [outsider.pk]
+    assert response.json()["organization_names"] == []
+
+
+def test_who_logged_a_meeting_cannot_be_rewritten(api, world, outsider, owner):
+    response = api.patch(_detail(world.meeting), {"logged_by": outsider.pk, "version": 1})
+
+    assert response.status_code == 200
+    world.meeting.refresh_from_db()
+    assert world.meeting.logged_by == owner
+
+
+def test_a_deleted_meeting_disappears_and_a_manager_brings_it_back(api_for, manager, world):
+    client = api_for(manager)
+
+    assert client.delete(_detail(world.meeting)).status_code == 204
+    assert client.get(_detail(world.meeting)).status_code == 404
+    assert client.post(f"{_detail(world.meeting)}restore/").status_code == 200
+    assert client.get(_detail(world.meeting)).status_code == 200

@@ -1,0 +1,86 @@
+"""Every list runs a fixed number of queries, whatever the number of rows or the
+page size: the same bound holds for 2 rows and for 30 fully linked ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# Authentication (token and user: 1, the user's role groups: 1, noting the
+# token's use: 1), the page count, the rows, and one query per prefetched link.
+LISTS = {
+    "/api/partnerships/": 8,  # + parties, sectors, team
+    "/api/stage-changes/": 5,
+    "/api/meetings/": 9,  # + organizations, contacts, attendees, partnerships
+    "/api/actions/": 5,
+    "/api/organizations/": 6,  # + sectors
+    "/api/contacts/": 5,
+    "/api/documents/": 6,  # + signatories with their contacts
+    "/api/sectors/": 5,
+    "/api/users/": 5,
+    "/api/abandon-reasons/": 5,
+}
+
+
+def _linked_rows(count: int, users: list) -> None:
+    """``count`` of each record, each with every link a list shows."""
+    owner, teammate = users
+    sector = factories.SectorFactory()
+    for _ in range(count):
+        organization = factories.OrganizationFactory(parent=factories.OrganizationFactory())
+        organization.sectors.add(sector)
+        contact = factories.ContactFactory(organization=organization)
+        partnership = factories.PartnershipFactory(owner=owner, team=[teammate])
+        partnership.sectors.add(sector)
+        factories.PartnershipPartyFactory(partnership=partnership, organization=organization)
+        factories.PartnershipPartyFactory(partnership=partnership, role="funder")
+        meeting = factories.MeetingFactory(logged_by=owner, parent=factories.MeetingFactory())
+        meeting.organizations.add(organization)
+        meeting.contacts.add(contact)
+        meeting.attendees.add(teammate)
+        meeting.partnerships.add(partnership)
+        factories.ActionFactory(
+            owner=owner, partnership=partnership, meeting=meeting, lead_organization=organization
+        )
+        document = factories.DocumentFactory(partnership=partnership, meeting=meeting)
+        factories.DocumentSignatoryFactory(document=document, contact=contact)
+        factories.UserFactory()
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_every_list_runs_the_same_number_of_queries_for_few_and_many_rows(
+    api_for, owner, teammate, django_assert_max_num_queries, rows
+):
+    _linked_rows(rows, [owner, teammate])
+
+    for url, queries in LISTS.items():
+        client = api_for(owner)  # a fresh token: its first use is noted, as in real life
+        with django_assert_max_num_queries(queries, info=url):
+            response = client.get(f"{url}?page_size=200")
+        assert response.status_code == 200
+        assert len(response.json()["results"]) >= min(rows, 2)
+
+
+FILTERED = {
+    "/api/partnerships/": "owner={owner}&member={owner}&search=a&sector=s&ordering=-created",
+    "/api/meetings/": "logged_by={owner}&attendee={owner}&search=a&ordering=-created",
+    "/api/actions/": "owner={owner}&pending=true&search=a&ordering=-updated",
+}
+
+
+def test_filters_add_a_fixed_number_of_queries(
+    api_for, owner, teammate, django_assert_max_num_queries
+):
+    _linked_rows(30, [owner, teammate])
+    factories.SectorFactory(slug="s")
+
+    for url, query in FILTERED.items():
+        client = api_for(owner)
+        # + one look-up per filter naming a record (a user, a sector)
+        bound = LISTS[url] + query.count("{owner}") + 1
+        with django_assert_max_num_queries(bound, info=url):
+            response = client.get(f"{url}?{query.format(owner=owner.pk)}&page_size=200")
+        assert response.status_code == 200, response.content
