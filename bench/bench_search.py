@@ -35,6 +35,7 @@ def prepare(database_url: str, partnerships: int, env: dict) -> None:
         ).stdout
 
     manage("migrate", "--noinput", "-v0")
+    manage("collectstatic", "--noinput", "-v0")  # production-like static storage
     count = manage(
         "shell",
         "--no-imports",

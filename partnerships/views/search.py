@@ -16,11 +16,14 @@ from partnerships.views.json_response import SafeJsonResponse
 
 GROUP_SIZE = 8
 LOOKUP_SIZE = 12
+# Counting stops here: "1000+" says enough, and a common word must not make
+# the search count every row of a large table.
+COUNT_LIMIT = 1000
 
 
 def search_everything(user, query: str) -> list[dict]:
-    """Up to GROUP_SIZE matches per kind, with the total of each kind: two
-    queries per kind whatever the number of rows."""
+    """Up to GROUP_SIZE matches per kind, with the total of each kind (counted
+    up to COUNT_LIMIT + 1): two queries per kind whatever the number of rows."""
     groups = [
         ("organizations", Organization.objects.select_related("parent"), "organizations:list"),
         ("contacts", Contact.objects.select_related("organization"), "contacts:list"),
@@ -31,8 +34,16 @@ def search_everything(user, query: str) -> list[dict]:
     for kind, queryset, list_url in groups:
         matches = permissions.visible(user, queryset).search(query)
         rows = list(matches[:GROUP_SIZE])
-        total = len(rows) if len(rows) < GROUP_SIZE else matches.count()
-        results.append({"kind": kind, "rows": rows, "total": total, "list_url": list_url})
+        total = len(rows) if len(rows) < GROUP_SIZE else matches[: COUNT_LIMIT + 1].count()
+        results.append(
+            {
+                "kind": kind,
+                "rows": rows,
+                "total": min(total, COUNT_LIMIT),
+                "more": total > COUNT_LIMIT,
+                "list_url": list_url,
+            }
+        )
     return results
 
 
