@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -140,6 +141,23 @@ class Meeting(TimeStampedModel, SoftDeleteModel, VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id and self.pk and self._parent_creates_loop():
+            raise ValidationError(
+                {"parent": _("A meeting cannot be part of itself or of one of its side meetings.")}
+            )
+
+    def _parent_creates_loop(self) -> bool:
+        seen: set[int] = set()
+        current = self.parent
+        while current is not None and current.pk not in seen:
+            if current.pk == self.pk:
+                return True
+            seen.add(current.pk)
+            current = current.parent
+        return False
 
     def save(self, *args, **kwargs) -> None:
         self.search_text = self.build_search_text()

@@ -344,3 +344,85 @@ def test_an_attendee_may_edit_the_meeting(world):
 
     assert response.status_code == 302
     assert Meeting.objects.get(pk=world["meeting"].pk).status == "cancelled"
+
+
+# Forged ids inside forms a person may use ------------------------------------------------
+
+
+def test_a_party_of_another_partnership_cannot_be_edited_through_my_partnership(world):
+    other = factories.PartnershipFactory(owner=world["outsider"], title="Outsider's programme")
+    party = factories.PartnershipPartyFactory(partnership=other, role="funder")
+    data = partnership_form_data(
+        world["partnership"],
+        **{
+            "parties-TOTAL_FORMS": "1",
+            "parties-INITIAL_FORMS": "1",
+            "parties-0-id": party.pk,
+            "parties-0-partnership": world["partnership"].pk,
+            "parties-0-organization": world["organization"].pk,
+            "parties-0-role": "signatory",
+        },
+    )
+    before = db_snapshot()["parties"]
+
+    client_for(world["teammate"]).post(f"/partnerships/{world['partnership'].pk}/edit/", data)
+
+    # The forged row is dropped: the other partnership's party is untouched.
+    assert db_snapshot()["parties"] == before
+
+
+def test_a_party_row_cannot_be_moved_to_a_partnership_i_may_not_edit(world):
+    other = factories.PartnershipFactory(owner=world["outsider"])
+    data = partnership_form_data(
+        world["partnership"],
+        **{
+            "parties-TOTAL_FORMS": "1",
+            "parties-0-partnership": other.pk,
+            "parties-0-organization": world["organization"].pk,
+            "parties-0-role": "signatory",
+        },
+    )
+    before = db_snapshot()
+
+    response = client_for(world["teammate"]).post(
+        f"/partnerships/{world['partnership'].pk}/edit/", data
+    )
+
+    assert response.status_code == 400
+    assert db_snapshot() == before
+
+
+def test_someone_elses_action_cannot_be_rewritten_through_my_meeting(world):
+    mine = factories.MeetingFactory(logged_by=world["outsider"])
+    data = meeting_form_data(
+        mine,
+        actions=[
+            {
+                "id": world["action"].pk,
+                "title": "Hijacked",
+                "owner": world["outsider"].pk,
+                "partnership": world["partnership"].pk,
+            }
+        ],
+        **{"actions-INITIAL_FORMS": "1"},
+    )
+    before = db_snapshot()["actions"]
+
+    client_for(world["outsider"]).post(f"/meetings/{mine.pk}/edit/", data)
+
+    # The forged row is dropped: the action keeps its title, owner and meeting.
+    assert db_snapshot()["actions"] == before
+    assert Action.objects.get(pk=world["action"].pk).meeting == world["meeting"]
+
+
+def test_a_document_goes_to_the_partnership_of_the_page_whatever_is_posted(world):
+    other = factories.PartnershipFactory(owner=world["outsider"])
+
+    response = client_for(world["teammate"]).post(
+        f"/partnerships/{world['partnership'].pk}/documents/new/",
+        {"title": "Minutes", "kind": "minutes", "file": pdf_upload(), "partnership": other.pk},
+    )
+
+    assert response.status_code == 302
+    assert not other.documents.exists()
+    assert world["partnership"].documents.filter(title="Minutes").exists()

@@ -572,3 +572,16 @@ def test_the_meeting_form_carries_the_quick_create_dialogs(owner):
     assert 'data-url="/organizations/quick-create/"' in html
     assert 'data-url="/contacts/quick-create/"' in html
     assert 'data-create="organization"' in html
+
+
+def test_a_forum_cannot_be_part_of_one_of_its_own_side_meetings(owner, forum):
+    side = factories.MeetingFactory(title="Side meeting", parent=forum, logged_by=owner)
+    before = db_snapshot()
+
+    response = client_for(owner).post(
+        f"/meetings/{forum.pk}/edit/", meeting_form_data(forum, parent=side.pk)
+    )
+
+    assert response.status_code == 400
+    assert "side meetings" in field_errors(response, "parent")
+    assert db_snapshot() == before
