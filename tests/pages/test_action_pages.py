@@ -409,3 +409,34 @@ def test_a_manager_deletes_an_action(manager, action):
 
     assert response.status_code == 302
     assert Action.all_objects.get(pk=action.pk).is_deleted
+
+
+@pytest.mark.parametrize(
+    ("path", "prepare", "message"),
+    [("cancel", "done", "Only an open or in-progress"), ("reopen", None, "already open")],
+    ids=["cancel a done action", "reopen an open action"],
+)
+def test_a_refused_cancel_or_reopen_says_why_and_changes_nothing(
+    owner, action, path, prepare, message
+):
+    if prepare == "done":
+        lifecycle.complete_action(action, by=owner)
+    client = client_for(owner)
+    before = db_snapshot()
+
+    row = client.post(f"/actions/{action.pk}/{path}/", HTTP_HX_REQUEST="true")
+    page = client.post(f"/actions/{action.pk}/{path}/", follow=True)
+
+    assert message in row.content.decode()
+    assert message in page.content.decode()
+    assert db_snapshot() == before
+
+
+def test_the_action_page_shows_who_completed_it_and_the_outcome(owner, manager, action):
+    with time_machine.travel(NOW, tick=False):
+        lifecycle.complete_action(action, by=manager, outcome="Chased by phone")
+        page = client_for(owner).get(f"/actions/{action.pk}/").content.decode()
+
+    assert "Chased by phone" in page
+    assert "25 November 2026 · Mona Manager" in page
+    assert f'action="/actions/{action.pk}/reopen/"' in page

@@ -548,10 +548,18 @@ def test_the_owner_puts_on_hold_or_concludes(owner, partnership, to):
         f"/partnerships/{partnership.pk}/status/", {"status": to, "note": "Decided in committee"}
     )
 
+    detail = client_for(owner).get(f"/partnerships/{partnership.pk}/").content.decode()
+
     partnership.refresh_from_db()
     assert response.status_code == 302
     assert partnership.status == to
     assert StatusChange.objects.get(partnership=partnership).note == "Decided in committee"
+    assert "Decided in committee" in detail
+    if to == "concluded":
+        assert "A closed partnership does not move; reopen it first." in detail
+        assert f"/partnerships/{partnership.pk}/status/?to=active" in detail
+    else:
+        assert f'action="/partnerships/{partnership.pk}/move/"' in detail
 
 
 def test_abandoning_needs_a_reason_and_a_note(owner, partnership):
