@@ -88,3 +88,17 @@ def test_team_changes_are_in_the_history(owner, teammate, partnership):
     partnership.team.add(owner)
     latest = partnership.history.latest()
     assert {member.user_id for member in latest.team.all()} == {owner.pk, teammate.pk}
+
+
+def test_actions_of_a_deleted_partnership_leave_the_lists_and_come_back_with_it(
+    owner, manager, partnership
+):
+    action = factories.ActionFactory(owner=owner, partnership=partnership)
+    loose = factories.ActionFactory(owner=owner, partnership=None)
+
+    lifecycle.soft_delete(partnership, by=manager)
+    assert list(Action.objects.all()) == [loose]
+    assert Action.all_objects.filter(pk=action.pk).exists()
+
+    lifecycle.restore(Partnership.all_objects.get(pk=partnership.pk), by=manager)
+    assert set(Action.objects.all()) == {action, loose}

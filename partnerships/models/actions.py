@@ -76,7 +76,15 @@ class ActionQuerySet(models.QuerySet):
 
 
 class ActionManager(SoftDeleteManager.from_queryset(ActionQuerySet)):
-    pass
+    """Hides deleted actions, and the actions of a deleted partnership: they
+    leave every list with it and come back when it is restored."""
+
+    def get_queryset(self) -> ActionQuerySet:
+        return (
+            super()
+            .get_queryset()
+            .filter(Q(partnership__isnull=True) | Q(partnership__deleted_at__isnull=True))
+        )
 
 
 class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
