@@ -1,0 +1,249 @@
+"""The pipeline board: one column per stage, each with its count, its total
+value in euros and its most relevant cards.
+
+Performance rule: the board runs a fixed number of queries whatever the number
+of partnerships, and never loads every row. The counts and totals are one
+``GROUP BY stage``; the cards are chosen by one window query (the first
+``per_column`` of each stage in relevance order) that reads only ids, then only
+those cards are read with their annotations (next due date, last activity) and
+prefetched parties and team.
+
+Relevance, within a column: the partnership whose next action is the most
+overdue first, then the soonest next due date, then those with no pending
+action; ties by value in euros (largest first), then newest first.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.http import QueryDict
+from django_filters import FilterSet
+
+from partnerships import permissions
+from partnerships.filters import PartnershipFilter
+from partnerships.models import Partnership, PartnershipParty, Stage, Status
+from partnerships.reports import (
+    eur_value,
+    last_activity_date,
+    next_due_date,
+    stalled_after_days,
+)
+
+PER_COLUMN = 12
+MORE_PER_PAGE = 24
+
+
+class BoardFilter(PartnershipFilter):
+    """The partnership list's FilterSet (same parameters, same meaning), minus
+    what a board has no use for: its columns are the stages and its order is
+    relevance."""
+
+    stage = None
+    ordering = None
+
+
+def without_needless_distinct(filterset: FilterSet) -> FilterSet:
+    """Filters on a column of the row itself (stage, status, kind) cannot
+    repeat a row, yet django-filter asks the database for DISTINCT, which
+    costs a sort of every matching row (100,000 of them). Turn it off for
+    those; filters that follow a relation keep it."""
+    for name, filter_ in filterset.filters.items():
+        if filter_.method is None and "__" not in (filter_.field_name or name):
+            filter_.distinct = False
+    return filterset
+
+
+def board_filter_data(query: QueryDict) -> QueryDict:
+    """The query string with the board's default: when no status is chosen,
+    open partnerships (active and on hold)."""
+    data = query.copy()
+    if not data.getlist("status"):
+        data.setlist("status", list(Status.open()))
+    for name in ("offset", "page"):
+        data.pop(name, None)
+    return data
+
+
+@dataclass
+class Card:
+    partnership: Partnership
+    value_eur: Decimal | None
+    next_due: datetime.date | None
+    last_activity: datetime.date
+    days_since_activity: int
+    is_overdue: bool
+    is_stalled: bool
+    can_move: bool
+
+    @property
+    def parties(self) -> list[PartnershipParty]:
+        return list(self.partnership.parties.all())
+
+    @property
+    def default_move(self) -> str:
+        """The stage the move form offers first: the next one (the previous
+        one from the last stage)."""
+        stages = Stage.values
+        rank = stages.index(self.partnership.stage)
+        return stages[rank + 1] if rank + 1 < len(stages) else stages[rank - 1]
+
+
+@dataclass
+class Column:
+    stage: str
+    label: str
+    rank: int
+    count: int
+    total_eur: Decimal
+    cards: list[Card]
+    # Where ``cards`` start in the column (0 on the board, more with "show more").
+    offset: int = 0
+
+    @property
+    def shown(self) -> int:
+        """How many cards of the column are shown up to the last of ``cards``."""
+        return self.offset + len(self.cards)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.count - self.shown, 0)
+
+    @property
+    def has_more(self) -> bool:
+        return self.remaining > 0
+
+
+def relevance() -> list:
+    """The order of cards within a column (see the module's docstring)."""
+    return [
+        F("next_due").asc(nulls_last=True),
+        F("value_eur").desc(nulls_last=True),
+        F("pk").desc(),
+    ]
+
+
+def _ranked(queryset: QuerySet, rates: dict[str, Decimal]) -> QuerySet:
+    return queryset.annotate(next_due=next_due_date(), value_eur=eur_value(rates))
+
+
+def board(
+    *,
+    queryset: QuerySet,
+    rates: dict[str, Decimal],
+    today: datetime.date,
+    user,
+    per_column: int = PER_COLUMN,
+) -> list[Column]:
+    """The five columns for ``queryset`` (already filtered and scoped to the
+    user). Queries: one for counts and totals, one for the ids of the cards
+    shown, then the cards with their owner, parties and team (three)."""
+    totals = {
+        stage: (count, total)
+        for stage, count, total in queryset.order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"), total=Sum(eur_value(rates)))
+    }
+    positions = (
+        _ranked(queryset, rates)
+        .order_by()
+        .annotate(position=Window(RowNumber(), partition_by=[F("stage")], order_by=relevance()))
+        .filter(position__lte=per_column)
+        .values_list("pk", "position")
+    )
+    order = dict(positions) if totals else {}
+    cards = _cards(list(order), rates=rates, today=today, user=user)
+    cards.sort(key=lambda card: order[card.partnership.pk])
+    columns = []
+    for rank, (stage, label) in enumerate(Stage.choices):
+        count, total = totals.get(stage, (0, None))
+        columns.append(
+            Column(
+                stage=stage,
+                label=label,
+                rank=rank,
+                count=count,
+                total_eur=_whole_euros(total),
+                cards=[card for card in cards if card.partnership.stage == stage],
+            )
+        )
+    return columns
+
+
+def column_page(
+    *,
+    queryset: QuerySet,
+    stage: str,
+    rates: dict[str, Decimal],
+    today: datetime.date,
+    user,
+    offset: int,
+    limit: int = MORE_PER_PAGE,
+) -> Column:
+    """The cards of one column from ``offset`` on ("show more"), with the
+    column's count. Queries: the count, the ids, then the cards (as the board)."""
+    in_stage = queryset.filter(stage=stage)
+    ids = list(
+        _ranked(in_stage, rates)
+        .order_by(*relevance())
+        .values_list("pk", flat=True)[offset : offset + limit]
+    )
+    cards = _cards(ids, rates=rates, today=today, user=user)
+    position = {pk: index for index, pk in enumerate(ids)}
+    cards.sort(key=lambda card: position[card.partnership.pk])
+    return Column(
+        stage=stage,
+        label=Stage(stage).label,
+        rank=Stage.rank(stage),
+        count=in_stage.count(),
+        total_eur=Decimal(0),
+        cards=cards,
+        offset=offset,
+    )
+
+
+def _cards(ids: list[int], *, rates, today: datetime.date, user) -> list[Card]:
+    if not ids:
+        return []
+    rows = (
+        Partnership.objects.filter(pk__in=ids)
+        .annotate(
+            next_due=next_due_date(),
+            value_eur=eur_value(rates),
+            last_activity=last_activity_date(today=today),
+        )
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=PartnershipParty.objects.select_related("organization").order_by(
+                    "order", "pk"
+                ),
+            ),
+            "team",
+        )
+    )
+    stalled_after = stalled_after_days()
+    return [
+        Card(
+            partnership=row,
+            value_eur=_whole_euros(row.value_eur) if row.value_eur is not None else None,
+            next_due=row.next_due,
+            last_activity=row.last_activity,
+            days_since_activity=max((today - row.last_activity).days, 0),
+            is_overdue=row.next_due is not None and row.next_due < today,
+            is_stalled=row.is_open and (today - row.last_activity).days >= stalled_after,
+            can_move=permissions.can_move_partnership(user, row),
+        )
+        for row in rows
+    ]
+
+
+def _whole_euros(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return Decimal(value).quantize(Decimal(1))

@@ -1,0 +1,165 @@
+"""The pipeline board (``/pipeline/``): every partnership by stage, filtered
+like the partnership list, with "show more" per column and stage moves from the
+board (drag and drop, or the move form on each card)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from partnerships import lifecycle, permissions
+from partnerships.errors import DomainError
+from partnerships.forms import StageMoveForm
+from partnerships.models import ExchangeRate, Partnership, Stage
+from partnerships.pipeline import (
+    MORE_PER_PAGE,
+    BoardFilter,
+    board,
+    board_filter_data,
+    column_page,
+    without_needless_distinct,
+)
+from partnerships.reports import missing_rates
+from partnerships.views.access import require, staff_required
+
+# The filters shown first; the others are under "More filters".
+PRIMARY_FILTERS = ("search", "sector", "country", "owner", "organization", "status")
+
+
+def _filtered(request: HttpRequest) -> BoardFilter:
+    data = board_filter_data(request.GET)
+    return without_needless_distinct(
+        BoardFilter(data, queryset=Partnership.objects.visible_to(request.user), request=request)
+    )
+
+
+def _board_query(filterset: BoardFilter) -> str:
+    """The filters in use, as a query string to repeat in links."""
+    return filterset.data.urlencode()
+
+
+@staff_required
+@require_GET
+def pipeline(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    rates = ExchangeRate.objects.rates_on()
+    columns = board(
+        queryset=filterset.qs, rates=rates, today=timezone.localdate(), user=request.user
+    )
+    return render(
+        request,
+        "pipeline/board.html",
+        {
+            "filterset": filterset,
+            "primary_filters": PRIMARY_FILTERS,
+            "columns": columns,
+            "total_count": sum(column.count for column in columns),
+            "total_eur": sum(column.total_eur for column in columns),
+            "board_query": _board_query(filterset),
+            "missing_rates": missing_rates(rates),
+            "stages": Stage.choices,
+            "can_export": permissions.can_export(request.user),
+            "can_view_reports": permissions.can_view_reports(request.user),
+        },
+    )
+
+
+@staff_required
+@require_GET
+def pipeline_column(request: HttpRequest, stage: str) -> HttpResponse:
+    """More cards of one column. htmx asks for the cards only (appended under
+    the ones shown); without JavaScript this is a page of its own."""
+    if stage not in Stage.values:
+        raise Http404(_("There is no such stage."))
+    try:
+        offset = max(int(request.GET.get("offset", 0)), 0)
+    except ValueError:
+        offset = 0
+    filterset = _filtered(request)
+    column = column_page(
+        queryset=filterset.qs,
+        stage=stage,
+        rates=ExchangeRate.objects.rates_on(),
+        today=timezone.localdate(),
+        user=request.user,
+        offset=offset,
+    )
+    context = {
+        "column": column,
+        "previous_offset": max(offset - MORE_PER_PAGE, 0),
+        "board_query": _board_query(filterset),
+        "stages": Stage.choices,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "pipeline/_more.html", context)
+    return render(request, "pipeline/column.html", context)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back_to_board(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("pipeline")
+
+
+@staff_required
+@require_POST
+def pipeline_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a card to another stage through the lifecycle service. Answers JSON
+    to the board's script, or redirects back to the board."""
+    partnership = get_object_or_404(
+        Partnership.objects.visible_to(request.user).prefetch_related("team"), pk=pk
+    )
+    require(
+        permissions.can_move_partnership(request.user, partnership),
+        _("Only the owner, the team and managers can move this partnership."),
+    )
+    form = StageMoveForm(request.POST)
+    error, field = None, None
+    if form.is_valid():
+        try:
+            change = lifecycle.move_stage(
+                partnership,
+                to=form.cleaned_data["stage"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                effective_date=form.cleaned_data["effective_date"],
+                expected_version=_posted_version(request),
+            )
+        except DomainError as refusal:
+            error, field = refusal.message, refusal.field
+    else:
+        field, errors = next(iter(form.errors.items()))
+        error = " ".join(errors)
+    if error is None:
+        message = _("“%(title)s” moved to %(stage)s.") % {
+            "title": partnership.title,
+            "stage": change.get_to_stage_display(),
+        }
+        if _wants_json(request):
+            return JsonResponse({"ok": True, "message": message, "stage": change.to_stage})
+        messages.success(request, message)
+    else:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "message": error, "field": field}, status=400)
+        messages.error(request, f"{partnership.title}: {error}")
+    return redirect(_back_to_board(request))
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
