@@ -1,0 +1,290 @@
+"""Exports of the partnership and action lists: managers only, the list
+pages' filters honoured, formulas neutralised, CSV and Excel, fixed queries."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+import time_machine
+
+from partnerships.exports import neutralise
+from tests import factories
+from tests.builders import TODAY, noon, populate
+from tests.conftest import client_for
+
+D = datetime.date
+PARTNERSHIPS = "/exports/partnerships/"
+ACTIONS = "/exports/actions/"
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(noon(TODAY), tick=False):
+        yield
+
+
+def _csv_rows(response) -> list[dict]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # so Excel reads UTF-8
+    return list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
+
+
+def _xlsx_rows(response) -> list[dict]:
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+# Who may export ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [PARTNERSHIPS, ACTIONS])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("owner", 403),
+        ("teammate", 403),
+        ("outsider", 403),
+        ("manager", 200),
+        ("admin", 200),
+        ("no_role", 403),
+    ],
+)
+def test_only_managers_and_admins_export(personas, partnership, url, persona, status):
+    response = client_for(personas[persona]).get(url)
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("url", [PARTNERSHIPS, ACTIONS])
+def test_anonymous_visitor_is_sent_to_sign_in(db, url):
+    response = client_for(None).get(url)
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+# Partnerships ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listed(db, owner, teammate):
+    factories.ExchangeRateFactory(currency="CNY", rate_to_eur="0.128000", valid_from=D(2026, 1, 1))
+    ski = factories.SectorFactory(slug="ski", name="Ski", name_fr="Ski alpin")
+    lifts = factories.PartnershipFactory(
+        title="POMA – Thaiwoo ski lifts",
+        stage="contract",
+        owner=owner,
+        team=[teammate],
+        value_amount=1_000_000,
+        value_currency="CNY",
+        end_date=D(2027, 3, 1),
+        renewal_notice_days=30,
+        renews_tacitly=True,
+    )
+    lifts.sectors.add(ski)
+    factories.PartnershipPartyFactory(
+        partnership=lifts, organization__name="POMA", organization__country="FR"
+    )
+    factories.PartnershipPartyFactory(
+        partnership=lifts,
+        organization__name="Beijing Raissun",
+        organization__country="CN",
+        role="partner",
+    )
+    factories.PartnershipFactory(title="Zhengzhou rail hub", stage="prospect")
+    factories.PartnershipFactory(title='=HYPERLINK("http://evil.example","x")', stage="prospect")
+    return lifts
+
+
+def test_the_partnership_csv_lists_the_filtered_partnerships(listed, manager):
+    response = client_for(manager).get(PARTNERSHIPS, {"stage": "contract", "format": "csv"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="partnerships-2026-06-15.csv"'
+    rows = _csv_rows(response)
+    assert [row["Title"] for row in rows] == ["POMA – Thaiwoo ski lifts"]
+    row = rows[0]
+    assert row["Stage"] == "Contract"
+    assert row["Owner"] == "Olivia Owner"
+    assert row["Team"] == "Tom Teammate"
+    assert row["Parties"] == "POMA (FR, Signatory); Beijing Raissun (CN, Partner)"
+    assert row["Partner countries"] == "FR, CN"
+    assert row["Sectors"] == "Ski"
+    assert (row["Value"], row["Currency"], row["Value in EUR"]) == ("1000000.00", "CNY", "128000")
+    assert (row["Ends"], row["Renewal decision due"], row["Renews tacitly"]) == (
+        "2027-03-01",
+        "2027-01-30",
+        "yes",
+    )
+    assert row["Link"] == f"http://127.0.0.1:8000/partnerships/{listed.pk}/"
+
+
+def test_the_export_honours_every_filter_of_the_list_page(listed, manager):
+    client = client_for(manager)
+
+    def titles(**query):
+        return [row["Title"] for row in _csv_rows(client.get(PARTNERSHIPS, query))]
+
+    assert titles(sector="ski") == ["POMA – Thaiwoo ski lifts"]
+    assert titles(country="CN") == ["POMA – Thaiwoo ski lifts"]
+    assert titles(search="zhengzhou") == ["Zhengzhou rail hub"]
+    assert len(titles()) == 3
+    assert titles(stage="prospect", ordering="title") == [
+        '\'=HYPERLINK("http://evil.example","x")',
+        "Zhengzhou rail hub",
+    ]
+
+
+def test_the_partnership_excel_file_has_the_same_rows(listed, manager):
+    response = client_for(manager).get(PARTNERSHIPS, {"stage": "contract", "format": "xlsx"})
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="partnerships-2026-06-15.xlsx"' in response["Content-Disposition"]
+    rows = _xlsx_rows(response)
+    assert len(rows) == 1
+    assert rows[0]["Title"] == "POMA – Thaiwoo ski lifts"
+    assert rows[0]["Ends"] == datetime.datetime(2027, 3, 1)  # a real date cell
+    assert rows[0]["Value in EUR"] == 128000
+
+
+def test_sector_names_follow_the_language(listed, manager):
+    client = client_for(manager)
+    client.cookies["django_language"] = "fr"
+
+    body = b"".join(client.get(PARTNERSHIPS, {"stage": "contract"}).streaming_content)
+
+    assert "Ski alpin" in body.decode()
+
+
+# Formulas ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "exported"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 4 79 00 00 00", "'+33 4 79 00 00 00"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Chambéry", "Chambéry"),
+        (42, 42),
+        (None, None),
+    ],
+)
+def test_cells_a_spreadsheet_would_run_are_neutralised(value, exported):
+    assert neutralise(value) == exported
+
+
+def test_formulas_are_neutralised_in_both_formats(db, manager):
+    factories.PartnershipFactory(
+        title="=cmd|' /C calc'!A0", value_note="@SUM(1)", source_reference="+1"
+    )
+    client = client_for(manager)
+
+    csv_row = _csv_rows(client.get(PARTNERSHIPS))[0]
+    xlsx_row = _xlsx_rows(client.get(PARTNERSHIPS, {"format": "xlsx"}))[0]
+
+    for row in (csv_row, xlsx_row):
+        assert row["Title"] == "'=cmd|' /C calc'!A0"
+        assert row["Value note"] == "'@SUM(1)"
+        assert row["Source"] == "'+1"
+
+
+def test_the_excel_file_holds_no_formula(db, manager):
+    factories.PartnershipFactory(title="=1+1")
+
+    response = client_for(manager).get(PARTNERSHIPS, {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+# Actions ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def actions(db, owner, outsider, partnership):
+    return [
+        factories.ActionFactory(
+            title="Send the draft", owner=owner, partnership=partnership, due_date=D(2026, 6, 1)
+        ),
+        factories.ActionFactory(
+            title='=WEBSERVICE("http://evil.example")',
+            owner=outsider,
+            partnership=None,
+            due_date=D(2026, 6, 20),
+            details="-1+1",
+        ),
+        factories.ActionFactory(
+            title="Book the flights",
+            owner=owner,
+            partnership=None,
+            due_date=D(2026, 5, 1),
+            status="done",
+            completed_on=D(2026, 5, 2),
+            completed_by=owner,
+        ),
+    ]
+
+
+def test_the_action_export_honours_the_action_list_filters(actions, manager, owner):
+    client = client_for(manager)
+
+    overdue_mine = _csv_rows(client.get(ACTIONS, {"owner": owner.pk, "overdue": "true"}))
+    done = _csv_rows(client.get(ACTIONS, {"status": "done"}))
+
+    assert [row["Title"] for row in overdue_mine] == ["Send the draft"]
+    assert overdue_mine[0]["Overdue"] == "yes"
+    assert overdue_mine[0]["Partnership"] == "Chambéry – Zhangjiakou"
+    assert overdue_mine[0]["Owner"] == "Olivia Owner"
+    assert [row["Title"] for row in done] == ["Book the flights"]
+    assert done[0]["Completed by"] == "Olivia Owner"
+    assert done[0]["Completed on"] == "2026-05-02"
+
+
+def test_the_action_export_is_in_order_of_urgency_and_neutralised(actions, manager):
+    rows = _csv_rows(client_for(manager).get(ACTIONS, {"pending": "true"}))
+
+    assert [row["Title"] for row in rows] == [
+        "Send the draft",
+        '\'=WEBSERVICE("http://evil.example")',
+    ]
+    assert rows[1]["Details"] == "'-1+1"
+    assert rows[1]["Overdue"] == "no"
+
+
+def test_the_action_excel_file_opens(actions, manager):
+    rows = _xlsx_rows(client_for(manager).get(ACTIONS, {"format": "xlsx"}))
+
+    assert len(rows) == 3
+    assert {row["Status"] for row in rows} == {"Open", "Done"}
+
+
+# Query counts -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize(
+    ("url", "status"), [(PARTNERSHIPS, ["active", "on_hold"]), (ACTIONS, ["open", "done"])]
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_run_a_fixed_number_of_queries(
+    db, manager, size, url, status, fmt, django_assert_max_num_queries
+):
+    populate(size)
+    client = client_for(manager)
+    client.get(url)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(url, {"format": fmt, "status": status})
+        body = b"".join(response.streaming_content)
+
+    assert len(body) > 100
