@@ -4,7 +4,7 @@ secret is the authentication) and the button that changes the secret."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -20,7 +20,10 @@ ICALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     profile = profile_for_token(token)
     if profile is None:
-        raise Http404(_("No calendar feed at this address."))
+        # Plain text: calendar applications, not people, read this address.
+        return HttpResponseNotFound(
+            _("No calendar feed at this address."), content_type="text/plain; charset=utf-8"
+        )
     response = HttpResponse(build_feed(profile.user), content_type=ICALENDAR_CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="partnership-crm.ics"'
     response["Cache-Control"] = "private, max-age=300"
