@@ -314,9 +314,11 @@ def test_saving_from_a_stale_copy_is_refused_and_keeps_the_other_change(owner, p
     theirs.save()
 
     mine.summary = "My summary"
-    with pytest.raises(StaleObjectError, match="Someone else changed this partnership"):
-        with transaction.atomic():
-            mine.save()
+    with (
+        pytest.raises(StaleObjectError, match="Someone else changed this partnership"),
+        transaction.atomic(),
+    ):
+        mine.save()
 
     fresh = Partnership.objects.get(pk=partnership.pk)
     assert fresh.summary == "Their summary"

@@ -4,6 +4,7 @@ seed_scale makes proportional synthetic data."""
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -27,7 +28,7 @@ D = datetime.date
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def table_counts() -> dict[str, int]:
@@ -44,7 +45,7 @@ def stage_path(title: str) -> list[tuple[str, datetime.date]]:
 
 def test_seed_demo_twice_changes_nothing(demo):
     before = table_counts()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert table_counts() == before
 
 
@@ -177,7 +178,7 @@ def test_every_demo_stage_history_starts_with_the_first_stage(demo):
 
 
 def test_seed_scale_makes_proportional_data():
-    call_command("seed_scale", partnerships=20, owners=3, stdout=open("/dev/null", "w"))
+    call_command("seed_scale", partnerships=20, owners=3, stdout=io.StringIO())
     assert Partnership.objects.count() == 20
     assert Meeting.objects.count() == 100
     assert Action.objects.count() == 200

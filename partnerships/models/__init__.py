@@ -30,9 +30,9 @@ from partnerships.models.partnerships import (
 __all__ = [
     "AbandonReason",
     "Action",
-    "ApiToken",
     "ActionSide",
     "ActionStatus",
+    "ApiToken",
     "Contact",
     "Currency",
     "Document",

@@ -52,13 +52,17 @@ def test_staff_logs_a_meeting_with_two_actions_and_a_new_contact_then_finds_them
     page.get_by_label("Summary").fill("Discussed Nordic ski training in Savoie.")
     first = page.locator("[data-formset='actions'] [data-formset-row]").nth(0)
     first.get_by_label("Title").fill("Send the training programme")
-    first.get_by_label("Due date").fill((timezone.localdate() + datetime.timedelta(days=3)).isoformat())
+    first.get_by_label("Due date").fill(
+        (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    )
     page.get_by_role("button", name="Add a follow-up action").click()
     second = page.locator("[data-formset='actions'] [data-formset-row]").nth(1)
     second.get_by_label("Title").fill("Get the list of delegates")
     second.get_by_label("Owner").select_option(label="Mei Zhang")
     second.get_by_label("Whose commitment").select_option("partner")
-    second.get_by_label("Due date").fill((timezone.localdate() + datetime.timedelta(days=5)).isoformat())
+    second.get_by_label("Due date").fill(
+        (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    )
 
     page.get_by_role("button", name="Save the meeting").click()
     page.get_by_text("Meeting logged.").wait_for()
@@ -67,14 +71,18 @@ def test_staff_logs_a_meeting_with_two_actions_and_a_new_contact_then_finds_them
     assert list(meeting.organizations.all()) == [zhangjiakou]
     assert Contact.objects.get(name="Wang Lei").organization == zhangjiakou
     assert [c.name for c in meeting.contacts.all()] == ["Wang Lei"]
-    assert {(a.title, a.owner.username, a.side) for a in Action.objects.filter(meeting=meeting)} == {
+    assert {
+        (a.title, a.owner.username, a.side) for a in Action.objects.filter(meeting=meeting)
+    } == {
         ("Send the training programme", "julien", "ours"),
         ("Get the list of delegates", "mei", "partner"),
     }
     assert colleague.owned_actions.count() == 1
 
     page.get_by_role("link", name="My work").first.click()
-    due_soon = page.locator("section", has=page.get_by_role("heading", name="Due in the next 7 days"))
+    due_soon = page.locator(
+        "section", has=page.get_by_role("heading", name="Due in the next 7 days")
+    )
     assert due_soon.get_by_role("link", name="Send the training programme").is_visible()
     assert page.console_errors == []
 
