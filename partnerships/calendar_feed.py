@@ -5,7 +5,7 @@ events that Outlook, Google Calendar or Apple Calendar subscribe to.
 Events are VEVENTs rather than VTODOs because every calendar application shows
 events, while many ignore to-dos. Their UIDs are stable (``action-12@host``,
 ``partnership-7-renewal@host``), so a moved due date moves the event instead
-of adding one. Three queries whatever the number of events; the feed is
+of adding one. Two queries whatever the number of events; the feed is
 bounded to a window of dates and a maximum number of events.
 """
 

@@ -369,7 +369,7 @@ def _csv_value(value: Any) -> Any:
 def _csv_lines(table: Table) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # A byte order mark, so Excel reads the file as UTF-8 (accents, 张家口).
-    yield "\ufeff" + writer.writerow(table.headers())
+    yield "\ufeff" + writer.writerow([neutralise(header) for header in table.headers()])
     for values in table.values():
         yield writer.writerow([_csv_value(value) for value in values])
 

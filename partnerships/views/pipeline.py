@@ -39,6 +39,10 @@ def _filtered(request: HttpRequest) -> BoardFilter:
     )
 
 
+def _filters_in_use(request: HttpRequest) -> int:
+    return sum(1 for name in BoardFilter.base_filters if any(request.GET.getlist(name)))
+
+
 def _board_query(filterset: BoardFilter) -> str:
     """The filters in use, as a query string to repeat in links."""
     return filterset.data.urlencode()
@@ -62,6 +66,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
             "total_count": sum(column.count for column in columns),
             "total_eur": sum(column.total_eur for column in columns),
             "board_query": _board_query(filterset),
+            "filters_in_use": _filters_in_use(request),
             "missing_rates": missing_rates(rates),
             "stages": Stage.choices,
             "can_export": permissions.can_export(request.user),

@@ -107,9 +107,13 @@
     return fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) { return response.text(); })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("board");
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("board");
         if (!fresh) return;
         board.innerHTML = fresh.innerHTML;
+        var jump = document.querySelector(".board-jump");
+        var freshJump = doc.querySelector(".board-jump");
+        if (jump && freshJump) jump.innerHTML = freshJump.innerHTML;
         if (window.htmx) window.htmx.process(board);
         var moved = cardId && document.getElementById("card-" + cardId);
         var focusTarget = moved ? moved.querySelector(".card-title") : null;
