@@ -12,6 +12,7 @@ bounded to a window of dates and a maximum number of events.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,6 +22,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from partnerships.models import Action, Partnership, UserProfile
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 PAST_DAYS = 365
 FUTURE_DAYS = 3 * 365
@@ -110,7 +114,7 @@ def _partnership_events(partnership: Partnership, host: str) -> list[Event]:
     return events
 
 
-def build_feed(user, *, today: datetime.date | None = None) -> bytes:
+def build_feed(user: AbstractBaseUser, *, today: datetime.date | None = None) -> bytes:
     """The iCalendar feed of ``user``: pending actions they own (by due date)
     and open partnerships they own or are on the team of (renewal decision
     date and end date), from a year ago to three years ahead."""

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -204,7 +204,9 @@ def partnership_rows(
             yield row
 
 
-def partnership_table(queryset: QuerySet, *, rates, today: datetime.date) -> Table:
+def partnership_table(
+    queryset: QuerySet, *, rates: dict[str, Decimal], today: datetime.date
+) -> Table:
     kinds, stages, statuses = (
         _labels(PartnershipKind.choices),
         _labels(Stage.choices),
@@ -424,7 +426,9 @@ def export_filename(kind: str, *, today: datetime.date) -> str:
     return f"{kind}-{today.isoformat()}"
 
 
-def partnerships_export(queryset: QuerySet, *, fmt: str, rates, today: datetime.date):
+def partnerships_export(
+    queryset: QuerySet, *, fmt: str, rates: dict[str, Decimal], today: datetime.date
+) -> HttpResponse:
     table = partnership_table(queryset, rates=rates, today=today)
     filename = export_filename("partnerships", today=today)
     return (
@@ -434,7 +438,7 @@ def partnerships_export(queryset: QuerySet, *, fmt: str, rates, today: datetime.
     )
 
 
-def actions_export(queryset: QuerySet, *, fmt: str, today: datetime.date):
+def actions_export(queryset: QuerySet, *, fmt: str, today: datetime.date) -> HttpResponse:
     table = action_table(queryset, today=today)
     filename = export_filename("actions", today=today)
     return (

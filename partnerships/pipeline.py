@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -33,6 +34,9 @@ from partnerships.reports import (
     next_due_date,
     stalled_after_days,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 PER_COLUMN = 12
 MORE_PER_PAGE = 24
@@ -136,7 +140,7 @@ def board(
     queryset: QuerySet,
     rates: dict[str, Decimal],
     today: datetime.date,
-    user,
+    user: AbstractBaseUser,
     per_column: int = PER_COLUMN,
 ) -> list[Column]:
     """The five columns for ``queryset`` (already filtered and scoped to the
@@ -180,7 +184,7 @@ def column_page(
     stage: str,
     rates: dict[str, Decimal],
     today: datetime.date,
-    user,
+    user: AbstractBaseUser,
     offset: int,
     limit: int = MORE_PER_PAGE,
 ) -> Column:
@@ -206,7 +210,9 @@ def column_page(
     )
 
 
-def _cards(ids: list[int], *, rates, today: datetime.date, user) -> list[Card]:
+def _cards(
+    ids: list[int], *, rates: dict[str, Decimal], today: datetime.date, user: AbstractBaseUser
+) -> list[Card]:
     if not ids:
         return []
     rows = (

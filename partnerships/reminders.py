@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +37,9 @@ from partnerships.models import (
     ReminderLog,
 )
 from partnerships.permissions import ROLE_GROUPS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -137,7 +141,7 @@ def create_renewal_actions(*, today: datetime.date) -> list[Action]:
 
 @dataclass
 class Digest:
-    user: object
+    user: AbstractBaseUser
     today: datetime.date
     overdue: list[Action] = field(default_factory=list)
     overdue_count: int = 0
@@ -158,7 +162,9 @@ class Digest:
         )
 
 
-def build_digest(user, *, today: datetime.date, limit: int = DIGEST_LIMIT) -> Digest:
+def build_digest(
+    user: AbstractBaseUser, *, today: datetime.date, limit: int = DIGEST_LIMIT
+) -> Digest:
     """What ``user``'s digest lists: six queries (three lists, three counts)."""
     mine = Action.objects.owned_by(user).select_related("partnership")
     overdue = mine.overdue(today).by_urgency()
@@ -257,7 +263,14 @@ def send_reminders(*, today: datetime.date, dry_run: bool = False) -> ReminderRu
     return run
 
 
-def _send_once(run: ReminderRun, user, digest: Digest, message, *, today) -> None:
+def _send_once(
+    run: ReminderRun,
+    user: AbstractBaseUser,
+    digest: Digest,
+    message: EmailMultiAlternatives,
+    *,
+    today: datetime.date,
+) -> None:
     try:
         with transaction.atomic():
             ReminderLog.objects.create(user=user, day=today, summary=digest.summary[:200])

@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -59,6 +60,9 @@ from partnerships.models import (
     StageChange,
     Status,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 User = get_user_model()
 
@@ -422,7 +426,11 @@ def stalled_after_days() -> int:
 
 
 def stalled(
-    *, today: datetime.date, days: int | None = None, limit: int = 50, queryset=None
+    *,
+    today: datetime.date,
+    days: int | None = None,
+    limit: int = 50,
+    queryset: QuerySet | None = None,
 ) -> StalledReport:
     """Open (active or on hold) partnerships with no activity for ``days`` days
     (``settings.STALLED_AFTER_DAYS`` by default): no stage move, no meeting, no
@@ -522,7 +530,7 @@ def expiring(
 
 @dataclass
 class OwnerLoad:
-    owner: object
+    owner: AbstractBaseUser | None
     open_partnerships: int = 0
     open_value_eur: Decimal = Decimal(0)
     pending_actions: int = 0
@@ -584,7 +592,7 @@ def overdue_by_owner(loads: Iterable[OwnerLoad]) -> list[OwnerLoad]:
     )
 
 
-def _person_key(user) -> str:
+def _person_key(user: AbstractBaseUser | None) -> str:
     if user is None:
         return ""
     return (user.get_full_name() or user.get_username()).lower()

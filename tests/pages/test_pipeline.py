@@ -58,15 +58,18 @@ def _titles(column) -> list[str]:
 )
 def test_everyone_with_a_role_sees_the_board(personas, partnership, persona, status):
     response = client_for(personas[persona]).get(URL)
+    more = client_for(personas[persona]).get("/pipeline/stage/prospect/", {"offset": 0})
 
     assert response.status_code == status
+    assert more.status_code == status
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(db):
-    response = client_for(None).get(URL)
+    for url in (URL, "/pipeline/stage/prospect/"):
+        response = client_for(None).get(url)
 
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
 
 
 # Columns: counts and totals -------------------------------------------------------------
