@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partnerships.models import (
     Action,
@@ -221,7 +222,14 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
     if digest.due_soon_count:
         parts.append(_("%(count)s due this week") % {"count": digest.due_soon_count})
     if digest.renewals_count:
-        parts.append(_("%(count)s renewals coming due") % {"count": digest.renewals_count})
+        parts.append(
+            ngettext(
+                "%(count)s renewal coming due",
+                "%(count)s renewals coming due",
+                digest.renewals_count,
+            )
+            % {"count": digest.renewals_count}
+        )
     subject = _("Partnership CRM: %(what)s") % {"what": ", ".join(parts)}
     message = EmailMultiAlternatives(
         subject=subject,

@@ -81,7 +81,7 @@ def test_each_owner_gets_one_digest_of_what_needs_them(work, owner, outsider, te
         "owner@example.org",
     ]
     (message,) = _mail_to("owner@example.org")
-    assert message.subject == ("Partnership CRM: 1 overdue, 1 due this week, 1 renewals coming due")
+    assert message.subject == ("Partnership CRM: 1 overdue, 1 due this week, 1 renewal coming due")
     body = message.body
     assert "OVERDUE: 1 action" in body
     assert "Send the draft agreement" in body
