@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import django_filters as filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -44,10 +45,32 @@ class FilterSetBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
+        _check_raw_values(filterset, request.query_params)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         _check_datetimes(filterset.form.cleaned_data)
         return filterset.qs
+
+
+_BOOLEANS = {"true", "false", "1", "0"}
+
+
+def _check_raw_values(filterset: filters.FilterSet, params: QueryDict) -> None:
+    """What the pages' forms tolerate and an API should not: an empty value
+    for a parameter that is not free text (the forms send every field, set or
+    not), and a yes/no filter given something else than true or false (the
+    forms' widget reads it as "not set")."""
+    errors = {}
+    for name, filter_ in filterset.filters.items():
+        values = params.getlist(name)
+        if "" in values and not isinstance(filter_, filters.CharFilter):
+            errors[name] = [_("Give a value, or leave the parameter out.")]
+        elif isinstance(filter_, filters.BooleanFilter) and any(
+            value.lower() not in _BOOLEANS for value in values
+        ):
+            errors[name] = [_("Give true or false.")]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_datetimes(cleaned: dict) -> None:

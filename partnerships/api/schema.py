@@ -102,15 +102,16 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
 
 class FilterSetSchema(DjangoFilterExtension):
-    """The pages' FilterSets, described exactly. drf-spectacular cannot guess
-    the type of a filter that works through a method (``?organization=<id>``,
-    ``?country=CN``): it is read here from the filter's own form field."""
+    """The pages' FilterSets, described exactly. drf-spectacular guesses a
+    filter's type from the model field it names; filters that name a record
+    (``?owner=<id>``, ``?sector=<slug>``) or work through a method
+    (``?country=CN``) are typed here from the filter itself."""
 
     target_class = "partnerships.api.filtering.FilterSetBackend"
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        item = _method_filter_item(filter_field) if filter_field.method else None
+        item = _filter_item(filter_field)
         if item is not None:
             filter_field = copy.copy(filter_field)
             filter_field._spectacular_annotation = {"field": item}
@@ -119,8 +120,8 @@ class FilterSetSchema(DjangoFilterExtension):
         )
 
 
-def _method_filter_item(filter_field: django_filters.Filter) -> dict[str, Any] | None:
-    """The schema of one value of a method-backed filter."""
+def _filter_item(filter_field: django_filters.Filter) -> dict[str, Any] | None:
+    """The schema of one value of a filter, when the filter itself says it."""
     description = {"description": str(filter_field.label or "")}
     if isinstance(
         filter_field, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter
@@ -129,7 +130,9 @@ def _method_filter_item(filter_field: django_filters.Filter) -> dict[str, Any] |
             return {"type": "string", **description}
         return {"type": "integer", **description}
     choices = filter_field.extra.get("choices")
-    if isinstance(choices, Countries) or (choices is not None and not callable(choices)):
+    if filter_field.method and (
+        isinstance(choices, Countries) or (choices is not None and not callable(choices))
+    ):
         values = list(dict.fromkeys(str(value) for value, _label in choices))
         return {"type": "string", "enum": values, **description}
     return None

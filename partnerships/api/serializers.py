@@ -498,6 +498,12 @@ def save_parties(partnership: Partnership, parties: list[dict[str, Any]]) -> Non
 
 
 class StageChangeSerializer(StrictModelSerializer):
+    from_stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=gettext_lazy("Empty for the first change: the stage it started in."),
+    )
     partnership_title = serializers.CharField(source="partnership.title", read_only=True)
     changed_by_name = PersonNameField(source="changed_by", allow_null=True)
     is_backward = serializers.BooleanField(read_only=True)

@@ -119,6 +119,7 @@ def test_an_oversized_name_is_refused_with_its_limit(api):
         "/api/partnerships/abc/",
         "/api/partnerships/1.5/",
         "/api/partnerships/%00/",
+        "/api/actions/-4.468747405268507e-166/",
         "/api/actions/424242/complete/",
         f"/api/meetings/{HUGE}/restore/",
         "/api/no-such-resource/",
@@ -126,6 +127,7 @@ def test_an_oversized_name_is_refused_with_its_limit(api):
 )
 def test_an_unknown_address_is_a_json_404(api_for, manager, path):
     client = api_for(manager)
+    client.handler.enforce_csrf_checks = True  # as a real client: no CSRF exemption
 
     for method in ("get", "post", "patch", "delete"):
         response = getattr(client, method)(path, {}, format="json")
