@@ -38,7 +38,7 @@ EXPORTS = [
 
 def prepare(partnerships: int, env: dict) -> None:
     def manage(*args: str) -> str:
-        return subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+        return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
             env=env,
@@ -152,7 +152,7 @@ def main() -> None:
             or f"sqlite:////tmp/crm-bench-managers-{size}.sqlite3",
         }
         prepare(size, env)
-        subprocess.run(  # noqa: S603 - this script, fixed arguments
+        subprocess.run(
             [
                 sys.executable,
                 __file__,
