@@ -291,6 +291,9 @@ SPECTACULAR_SETTINGS = {
 
 # Product settings
 STALLED_AFTER_DAYS = env_int("CRM_STALLED_AFTER_DAYS", 90)
+# How many days before a renewal decision is due the reminder command creates
+# the "prepare the renewal" action.
+CRM_RENEWAL_LEAD_DAYS = env_int("CRM_RENEWAL_LEAD_DAYS", 60)
 
 LOGGING = {
     "version": 1,
