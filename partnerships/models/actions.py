@@ -188,7 +188,11 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
                 fields=["partnership", "status", "due_date"], name="action_partnership_due"
             ),
             models.Index(fields=["status", "due_date"], name="action_status_due"),
-            models.Index(fields=["deleted_at"], name="action_deleted"),
+            models.Index(
+                fields=["deleted_at"],
+                name="action_deleted",
+                condition=Q(deleted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -133,7 +133,11 @@ class Meeting(TimeStampedModel, SoftDeleteModel, VersionedModel):
         indexes = [
             models.Index(fields=["-start_date", "-id"], name="meeting_recent"),
             models.Index(fields=["kind", "status"], name="meeting_kind_status"),
-            models.Index(fields=["deleted_at"], name="meeting_deleted"),
+            models.Index(
+                fields=["deleted_at"],
+                name="meeting_deleted",
+                condition=Q(deleted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

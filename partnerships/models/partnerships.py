@@ -371,7 +371,11 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             models.Index(fields=["owner", "status"], name="partnership_owner_status"),
             models.Index(fields=["status", "renewal_due_on"], name="partnership_renewal_due"),
             models.Index(fields=["-updated_at", "-id"], name="partnership_recent"),
-            models.Index(fields=["deleted_at"], name="partnership_deleted"),
+            models.Index(
+                fields=["deleted_at"],
+                name="partnership_deleted",
+                condition=Q(deleted_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

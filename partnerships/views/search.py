@@ -4,7 +4,9 @@ the JSON look-ups behind the search-as-you-type selectors."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -21,6 +23,29 @@ LOOKUP_SIZE = 12
 COUNT_LIMIT = 1000
 
 
+def sorted_after_scan(queryset: QuerySet) -> QuerySet:
+    """The same order, reached by scanning the matches and sorting them.
+
+    Given an index on the ordering column, SQLite walks it row by row and tests
+    each row against the search: fast when most rows match, very slow (0.7 s on
+    500,000 meetings) when few do, which is the usual case since people search
+    for names. Wrapping the ordering columns in an expression makes SQLite scan
+    and sort instead (under 0.1 s). PostgreSQL chooses well from its statistics
+    and keeps its own plan."""
+    if connection.vendor != "sqlite":
+        return queryset
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    expressions = []
+    for item in ordering:
+        if isinstance(item, str):
+            name = item.removeprefix("-")
+            expression = Coalesce(F(name), F(name))
+            expressions.append(expression.desc() if item.startswith("-") else expression.asc())
+        else:
+            expressions.append(item)
+    return queryset.order_by(*expressions)
+
+
 def search_everything(user, query: str) -> list[dict]:
     """Up to GROUP_SIZE matches per kind, with the total of each kind (counted
     up to COUNT_LIMIT + 1): two queries per kind whatever the number of rows."""
@@ -33,8 +58,10 @@ def search_everything(user, query: str) -> list[dict]:
     results = []
     for kind, queryset, list_url in groups:
         matches = permissions.visible(user, queryset).search(query)
-        rows = list(matches[:GROUP_SIZE])
-        total = len(rows) if len(rows) < GROUP_SIZE else matches[: COUNT_LIMIT + 1].count()
+        rows = list(sorted_after_scan(matches)[:GROUP_SIZE])
+        total = (
+            len(rows) if len(rows) < GROUP_SIZE else matches.order_by()[: COUNT_LIMIT + 1].count()
+        )
         results.append(
             {
                 "kind": kind,
