@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
-from django_filters import FilterSet
 
 from partnerships import permissions
 from partnerships.filters import PartnershipFilter
@@ -49,17 +48,6 @@ class BoardFilter(PartnershipFilter):
 
     stage = None
     ordering = None
-
-
-def without_needless_distinct(filterset: FilterSet) -> FilterSet:
-    """Filters on a column of the row itself (stage, status, kind) cannot
-    repeat a row, yet django-filter asks the database for DISTINCT, which
-    costs a sort of every matching row (100,000 of them). Turn it off for
-    those; filters that follow a relation keep it."""
-    for name, filter_ in filterset.filters.items():
-        if filter_.method is None and "__" not in (filter_.field_name or name):
-            filter_.distinct = False
-    return filterset
 
 
 def board_filter_data(query: QueryDict) -> QueryDict:

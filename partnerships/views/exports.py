@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from partnerships import exports, permissions
 from partnerships.filters import ActionFilter, PartnershipFilter
 from partnerships.models import Action, ExchangeRate, Partnership
-from partnerships.pipeline import without_needless_distinct
 from partnerships.views.access import require, staff_required
 
 
@@ -23,10 +22,8 @@ def _format(request: HttpRequest) -> str:
 @require_GET
 def export_partnerships(request: HttpRequest) -> HttpResponse:
     require(permissions.can_export(request.user), _("Exports are for managers."))
-    filterset = without_needless_distinct(
-        PartnershipFilter(
-            request.GET, queryset=Partnership.objects.visible_to(request.user), request=request
-        )
+    filterset = PartnershipFilter(
+        request.GET, queryset=Partnership.objects.visible_to(request.user), request=request
     )
     return exports.partnerships_export(
         filterset.qs,
@@ -41,7 +38,5 @@ def export_partnerships(request: HttpRequest) -> HttpResponse:
 def export_actions(request: HttpRequest) -> HttpResponse:
     require(permissions.can_export(request.user), _("Exports are for managers."))
     queryset = permissions.visible(request.user, Action.objects.by_urgency())
-    filterset = without_needless_distinct(
-        ActionFilter(request.GET, queryset=queryset, request=request)
-    )
+    filterset = ActionFilter(request.GET, queryset=queryset, request=request)
     return exports.actions_export(filterset.qs, fmt=_format(request), today=timezone.localdate())

@@ -23,7 +23,6 @@ from partnerships.pipeline import (
     board,
     board_filter_data,
     column_page,
-    without_needless_distinct,
 )
 from partnerships.reports import missing_rates
 from partnerships.views.access import require, staff_required
@@ -34,9 +33,7 @@ PRIMARY_FILTERS = ("search", "sector", "country", "owner", "organization", "stat
 
 def _filtered(request: HttpRequest) -> BoardFilter:
     data = board_filter_data(request.GET)
-    return without_needless_distinct(
-        BoardFilter(data, queryset=Partnership.objects.visible_to(request.user), request=request)
-    )
+    return BoardFilter(data, queryset=Partnership.objects.visible_to(request.user), request=request)
 
 
 def _filters_in_use(request: HttpRequest) -> int:
