@@ -3,6 +3,7 @@
 - a lifecycle refusal (``DomainError``): 400 ``{"<field>": ["message"]}``, or
   ``{"non_field_errors": [...]}`` when it concerns no single field;
 - an edit made from a stale copy (``StaleObjectError``): 409 ``{"detail": ...}``;
+- a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 400 ``{"detail": ...}``;
 - a model validation error or a database constraint the serializers could not
   see coming (two requests racing): 400 with the constraint's own message;
 - everything else as DRF answers it (401, 403, 404, 405, 415...).
@@ -15,7 +16,8 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.utils.translation import gettext as _
@@ -47,6 +49,11 @@ def as_api_exception(exc: Exception) -> Exception:
     """The DRF exception that says the same thing as ``exc`` (or ``exc`` itself)."""
     if isinstance(exc, StaleObjectError):
         return Conflict(exc.message)
+    if isinstance(exc, RequestDataTooBig):
+        return exceptions.ParseError(
+            _("The body is too large (more than %(limit)s bytes).")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
     if isinstance(exc, DomainError):
         return exceptions.ValidationError({exc.field or NON_FIELD: [exc.message]})
     if isinstance(exc, DjangoValidationError):

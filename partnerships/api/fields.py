@@ -17,6 +17,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
 _DIGITS = re.compile(r"[0-9]{1,19}")
@@ -42,6 +43,13 @@ class _JsonTypeMixin:
 class _TextMixin(_JsonTypeMixin):
     def json_type_ok(self, data: Any) -> bool:
         return isinstance(data, str)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        # The length limit applies to what was sent, before surrounding spaces
+        # are trimmed: a value longer than the schema allows is refused.
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length, length=len(data))
+        return super().run_validation(data)
 
 
 class StrictCharField(_TextMixin, serializers.CharField):

@@ -13,12 +13,15 @@ or skip rows when many share a title or a date.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.http import QueryDict
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -53,24 +56,54 @@ class FilterSetBackend(DjangoFilterBackend):
 
 
 _BOOLEANS = {"true", "false", "1", "0"}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*")
+_INTEGER = re.compile(r"-?[0-9]{1,30}")
 
 
 def _check_raw_values(filterset: filters.FilterSet, params: QueryDict) -> None:
     """What the pages' forms tolerate and an API should not: an empty value
     for a parameter that is not free text (the forms send every field, set or
-    not), and a yes/no filter given something else than true or false (the
-    forms' widget reads it as "not set")."""
+    not), a yes/no filter given something else than true or false (the forms'
+    widget reads it as "not set"), dates in the forms' local formats
+    (``25/12/2024``) rather than ISO 8601, ids written otherwise than in
+    ASCII digits."""
     errors = {}
     for name, filter_ in filterset.filters.items():
         values = params.getlist(name)
-        if "" in values and not isinstance(filter_, filters.CharFilter):
-            errors[name] = [_("Give a value, or leave the parameter out.")]
-        elif isinstance(filter_, filters.BooleanFilter) and any(
-            value.lower() not in _BOOLEANS for value in values
-        ):
-            errors[name] = [_("Give true or false.")]
+        problem = next((p for value in values if (p := _raw_problem(filter_, value))), None)
+        if problem:
+            errors[name] = [problem]
     if errors:
         raise ValidationError(errors)
+
+
+def _raw_problem(filter_: filters.Filter, value: str) -> str | None:
+    if value == "" and not isinstance(filter_, filters.CharFilter):
+        return _("Give a value, or leave the parameter out.")
+    if isinstance(filter_, filters.BaseCSVFilter) and "" in value.split(","):
+        return _("Give values separated by commas, none of them empty.")
+    if isinstance(filter_, filters.BooleanFilter) and value.lower() not in _BOOLEANS:
+        return _("Give true or false.")
+    if isinstance(filter_, filters.DateTimeFilter) and not _is_iso_datetime(value):
+        return _("Give an ISO 8601 date and time, e.g. 2024-12-25T09:30:00+01:00.")
+    if isinstance(filter_, filters.DateFilter) and not _ISO_DATE.fullmatch(value):
+        return _("Give a date as YYYY-MM-DD.")
+    is_id_filter = isinstance(
+        filter_, filters.ModelChoiceFilter | filters.ModelMultipleChoiceFilter
+    )
+    if is_id_filter and not filter_.extra.get("to_field_name") and not _INTEGER.fullmatch(value):
+        return _("Give the id, a whole number.")
+    return None
+
+
+def _is_iso_datetime(value: str) -> bool:
+    if not _ISO_DATETIME.fullmatch(value):
+        return False
+    try:
+        return parse_datetime(value) is not None
+    except ValueError:  # well formed, but not a real moment (month 13)
+        return False
 
 
 def _check_datetimes(cleaned: dict) -> None:
@@ -88,7 +121,9 @@ def _check_datetimes(cleaned: dict) -> None:
 
 
 class StableOrderingBackend(BaseFilterBackend):
-    """Appends the primary key to whatever ordering the list has."""
+    """Appends the primary key to whatever ordering the list has, and puts
+    empty values last whatever the direction and the database (PostgreSQL
+    sorts them first when descending, SQLite when ascending)."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: APIView) -> QuerySet:
         if getattr(view, "detail", False):
@@ -98,7 +133,15 @@ class StableOrderingBackend(BaseFilterBackend):
             ordering = list(queryset.model._meta.ordering)
         if not ordering or ordering[-1] not in ("pk", "-pk", "id", "-id"):
             ordering.append("pk")
-        return queryset.order_by(*ordering)
+        return queryset.order_by(*(_nulls_last(term) for term in ordering))
+
+
+def _nulls_last(term: str | OrderBy | F) -> str | OrderBy | F:
+    if not isinstance(term, str) or term.lstrip("-") in ("pk", "id") or term == "?":
+        return term
+    if term.startswith("-"):
+        return F(term[1:]).desc(nulls_last=True)
+    return F(term).asc(nulls_last=True)
 
 
 # FilterSets of the resources that have no list page ----------------------------------

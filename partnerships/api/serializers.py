@@ -102,7 +102,11 @@ class ModelRulesSerializer(StrictModelSerializer):
             candidate.validate_constraints()
         except DjangoValidationError as error:
             raise serializers.ValidationError(field_errors(error)) from None
+        self.check_candidate(candidate)
         return attrs
+
+    def check_candidate(self, candidate: Model) -> None:
+        """Further checks of the record as it would be saved (none by default)."""
 
     def _candidate(self, attrs: dict[str, Any]) -> Model:
         model = self.Meta.model
@@ -311,6 +315,14 @@ class PartySerializer(serializers.Serializer):
     organization_country = CountryCodeField(source="organization.country", read_only=True)
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.PARTNER)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # In a PATCH, DRF treats nested rows as partial too; a party is always whole.
+        if "organization" not in attrs:
+            raise serializers.ValidationError(
+                {"organization": [_("This field is required.")]}, code="required"
+            )
+        return {"role": PartyRole.PARTNER, **attrs}
+
 
 PARTNERSHIP_LIFECYCLE_FIELDS = {
     "stage": gettext_lazy(
@@ -425,6 +437,15 @@ class PartnershipSerializer(VersionedSerializer):
                     {"end_date": [_("The end date cannot be before the start date.")]}
                 )
         return super().validate(attrs)
+
+    def check_candidate(self, candidate: Partnership) -> None:
+        # The renewal date is the end date minus the notice: it must be a date.
+        try:
+            candidate.compute_renewal_due_on()
+        except OverflowError:
+            raise serializers.ValidationError(
+                {"renewal_notice_days": [_("The notice period reaches before year 1.")]}
+            ) from None
 
     def update(self, instance: Partnership, validated_data: dict[str, Any]) -> Partnership:
         parties = validated_data.pop("parties", None)

@@ -28,5 +28,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(), name="docs"),
     *router.urls,
-    re_path(r"^.*/$", views.api_not_found),
+    re_path(r"^", views.api_not_found),
 ]

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -57,8 +58,21 @@ RESTORE = Rule(permissions.can_restore, _("Only managers and admins can restore.
 @csrf_exempt  # it changes nothing; a refused CSRF check would answer in HTML
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any other address under /api/ (``/api/partnerships/1.5/`` included): a
-    JSON 404, like the API's own, not the HTML "page not found"."""
-    return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    JSON 404, like the API's own, not the HTML "page not found". Without its
+    trailing slash, an address says which one was meant (rather than a redirect
+    that would lose the body of a POST)."""
+    detail = gettext("Not found.")
+    if not request.path_info.endswith("/"):
+        with_slash = f"{request.path_info}/"
+        try:
+            meant = resolve(with_slash).func is not api_not_found
+        except Resolver404:
+            meant = False
+        if meant:
+            detail = gettext("Not found. Did you mean %(path)s (with a trailing slash)?") % {
+                "path": with_slash
+            }
+    return JsonResponse({"detail": detail}, status=404)
 
 
 class CrmViewSet(viewsets.GenericViewSet):

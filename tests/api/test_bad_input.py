@@ -35,6 +35,32 @@ def test_malformed_json_is_a_400(api, body):
     assert not Partnership.objects.exists()
 
 
+def test_json_nested_too_deeply_is_a_400(api):
+    response = _post_raw(api, "/api/organizations/", "[" * 100_000)
+
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_body_larger_than_the_limit_is_refused_before_reading_it(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = _post_raw(api, "/api/organizations/", '{"name": "' + "x" * 2000 + '"}')
+
+    assert response.status_code == 400
+    assert "too large" in response.json()["detail"]
+
+
+def test_a_notice_period_reaching_before_year_one_is_refused(api, partnership):
+    response = api.patch(
+        f"/api/partnerships/{partnership.pk}/",
+        {"end_date": "0001-01-05", "renewal_notice_days": 30, "version": 1},
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["renewal_notice_days"]
+
+
 @pytest.mark.parametrize("body", ["[]", '"a string"', "42", "null", '[{"title": "x"}]'])
 def test_json_that_is_not_an_object_is_a_400(api, body):
     response = _post_raw(api, "/api/organizations/", body)
@@ -75,6 +101,8 @@ def test_json_that_is_not_an_object_is_a_400(api, body):
         ("parties", [{"organization": "x"}]),
         ("parties", [{"organization": 1, "role": "boss"}]),
         ("title", "x" * 201),
+        ("title", "x" * 200 + " "),
+        ("value_note", " " * 201),
         ("title", ""),
         ("title", None),
         ("title", "nul\x00byte"),
@@ -133,6 +161,16 @@ def test_an_unknown_address_is_a_json_404(api_for, manager, path):
         response = getattr(client, method)(path, {}, format="json")
         assert response.status_code in (404, 405), (method, response.status_code)
         assert response["Content-Type"] == "application/json"
+
+
+def test_a_missing_trailing_slash_is_a_404_that_says_which_address_was_meant(api):
+    response = api.post("/api/partnerships", {"title": "x"})
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "Not found. Did you mean /api/partnerships/ (with a trailing slash)?"
+    }
+    assert api.get("/api/nowhere").json() == {"detail": "Not found."}
 
 
 def test_unknown_ids_in_a_body_are_field_errors(api, partnership):

@@ -101,7 +101,8 @@ PARTNERSHIP_QUERIES = [
     ("end_before=2028-01-01", ["lifts"]),
     ("renewal_due_before=2026-12-31", ["lifts"]),
     ("ordering=title", ["twinning", "lifts", "hospitals"]),
-    ("ordering=-value", ["lifts", "twinning", "hospitals"]),
+    ("ordering=-value", ["lifts", "twinning", "hospitals"]),  # no value: last, then by id
+    ("ordering=end_date", ["lifts", "hospitals", "twinning"]),
     ("ordering=stage", ["lifts", "twinning", "hospitals"]),
 ]
 
@@ -168,6 +169,12 @@ def test_the_api_and_the_partnership_list_page_agree(catalogue, owner, api, quer
         ("updated_after=0001-01-01T00:00", "updated_after"),
         ("ordering=password", "ordering"),
         ("organization=1.5", "organization"),
+        ("owner=", "owner"),
+        ("owner=%D9%A3", "owner"),  # an Arabic-Indic digit
+        ("overdue=", "overdue"),
+        ("end_after=25/12/2024", "end_after"),
+        ("updated_after=2024-12-25", "updated_after"),
+        ("updated_after=2024-13-45T10:00", "updated_after"),
     ],
 )
 def test_an_invalid_filter_value_is_a_400_naming_the_parameter(api, catalogue, query, field):
@@ -175,6 +182,14 @@ def test_an_invalid_filter_value_is_a_400_naming_the_parameter(api, catalogue, q
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def test_a_yes_no_filter_takes_only_true_or_false(api, world):
+    assert api.get("/api/contacts/?is_active=true").status_code == 200
+    response = api.get("/api/contacts/?is_active=maybe")
+
+    assert response.status_code == 400
+    assert response.json() == {"is_active": ["Give true or false."]}
 
 
 def test_unknown_parameters_are_ignored(api, catalogue):

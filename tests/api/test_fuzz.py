@@ -16,7 +16,6 @@ which prints the figures (requests, failures) of each run.
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import os
@@ -25,7 +24,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -56,13 +54,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("
 
 
 @pytest.fixture
-def demo_data(transactional_db) -> None:
-    # A transactional test starts from a flushed database: put back what the
-    # data migration creates (groups, sectors, abandon reasons), then the demo.
-    reference_lists = importlib.import_module(
-        "partnerships.migrations.0002_roles_and_reference_lists"
-    )
-    reference_lists.create(apps, None)
+def demo_data(reference_lists) -> None:
     call_command("seed_demo", stdout=io.StringIO())
 
 

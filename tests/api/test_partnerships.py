@@ -219,6 +219,18 @@ def test_put_replaces_the_parties_keeping_those_that_stay(api, world):
     ]
 
 
+def test_a_patch_of_parties_needs_whole_parties(api, world):
+    url = _detail(world.partnership)
+
+    incomplete = api.patch(url, {"parties": [{"role": "funder"}], "version": 1})
+    no_role = api.patch(url, {"parties": [{"organization": world.organization.pk}], "version": 1})
+
+    assert incomplete.status_code == 400
+    assert incomplete.json() == {"parties": {"0": {"organization": ["This field is required."]}}}
+    assert no_role.status_code == 200
+    assert no_role.json()["parties"][0]["role"] == "partner"
+
+
 def test_a_patch_without_parties_leaves_them_alone(api, world):
     response = api.patch(_detail(world.partnership), {"summary": "Nordic skiing", "version": 1})
 
@@ -460,3 +472,12 @@ def test_staff_cannot_restore(api_for, manager, owner, partnership):
 
 def test_restoring_an_unknown_partnership_is_a_404(api_for, manager):
     assert api_for(manager).post("/api/partnerships/424242/restore/").status_code == 404
+
+
+def test_the_history_records_who_changed_what_through_the_api(api, api_for, partnership, owner):
+    api.patch(_detail(partnership), {"summary": "Savoie Technolac joins", "version": 1})
+    api.post(f"{_detail(partnership)}move/", {"stage": "agreement"})
+
+    latest, edit = partnership.history.order_by("-history_id")[:2]
+    assert (latest.stage, latest.history_user) == ("agreement", owner)
+    assert (edit.summary, edit.history_user) == ("Savoie Technolac joins", owner)

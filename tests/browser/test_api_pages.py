@@ -3,24 +3,17 @@ interactive API documentation, offline and under the strict Content-Security-Pol
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from tests import factories
+from tests.api.conftest import _reference_lists_at_the_end, reference_lists  # noqa: F401
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def staff(transactional_db):
-    # A transactional test may start from a flushed database: put back the
-    # groups the data migration creates.
-    importlib.import_module("partnerships.migrations.0002_roles_and_reference_lists").create(
-        apps, None
-    )
+def staff(reference_lists):  # noqa: F811 (the fixture imported above)
     user = factories.StaffFactory(username="julien", first_name="Julien", last_name="Morel")
     factories.PartnershipFactory(owner=user, title="Chambéry – Zhangjiakou", stage="contract")
     return user
