@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "django_filters",
+    "django_countries",  # its country names in French
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -250,8 +251,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Partnership CRM API",
-    "DESCRIPTION": (
+    "TITLE": _("Partnership CRM API"),
+    "DESCRIPTION": _(
         "Organizations, contacts, partnerships, meetings, follow-up actions and documents, "
         "with the same rules as the pages. Authenticate with a personal token "
         "(`Authorization: Bearer crm_...`, created on your profile page) or a signed-in "

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -419,7 +419,10 @@ class PartnershipAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistor
     def value_display(self, obj: Partnership) -> str:
         if obj.value_amount is None:
             return "—"
-        return f"{obj.value_amount:,.0f} {obj.value_currency}"
+        number = formats.number_format(
+            obj.value_amount, decimal_pos=0, use_l10n=True, force_grouping=True
+        )
+        return f"{number} {obj.value_currency}"
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -41,6 +42,21 @@ BOOLEAN_CHOICES = [("true", _("Yes")), ("false", _("No"))]
 # multiple select (?stage=contract&stage=renewal), so the API reads them the same.
 CHECKBOXES = forms.CheckboxSelectMultiple
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """django-filter formats "Title (descending)" once, at import, in English:
+    here it is formatted when shown, in the language of the request."""
+
+    def build_choices(self, fields, labels):
+        choices = super().build_choices(fields, labels)
+        descending = lazy(lambda label: str(self.descending_fmt) % label, str)
+        result = []
+        for param, label in choices:
+            if param.startswith("-") and param not in labels:
+                label = descending(result[-1][1])
+            result.append((param, label))
+        return result
 
 
 def _users():
@@ -143,7 +159,7 @@ class PartnershipFilter(filters.FilterSet):
     updated_after = filters.DateTimeFilter(
         label=_("Updated after"), field_name="updated_at", lookup_expr="gte"
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=[
             ("title", "title"),
@@ -240,7 +256,7 @@ class ActionFilter(filters.FilterSet):
     due_before = filters.DateFilter(
         label=_("Due before"), field_name="due_date", lookup_expr="lte", widget=DATE_INPUT
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=[
             ("due_date", "due_date"),
@@ -322,7 +338,7 @@ class MeetingFilter(filters.FilterSet):
     start_before = filters.DateFilter(
         label=_("To"), field_name="start_date", lookup_expr="lte", widget=DATE_INPUT
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=[("start_date", "start_date"), ("title", "title"), ("created_at", "created")],
         field_labels={
@@ -362,7 +378,7 @@ class OrganizationFilter(filters.FilterSet):
     parent = filters.ModelChoiceFilter(
         label=_("Inside"), queryset=Organization.objects.all(), widget=SearchSelect("organizations")
     )
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("country", "country"), ("created_at", "created")],
         field_labels={"name": _("Name"), "country": _("Country"), "created_at": _("Created")},
@@ -393,7 +409,7 @@ class ContactFilter(filters.FilterSet):
         widget=CHECKBOXES,
     )
     is_active = filters.BooleanFilter(label=_("Active"))
-    ordering = filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("organization__name", "organization")],
         field_labels={"name": _("Name"), "organization__name": _("Organization")},

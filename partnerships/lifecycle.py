@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from partnerships.errors import DomainError, StaleObjectError
 from partnerships.models import (
@@ -88,7 +89,7 @@ def start_partnership(
     _check_effective_date(effective_date, not_before=None)
     partnership.created_by = by
     partnership.stage_changed_on = effective_date
-    _stamp(partnership, by=by, reason=_("Created"))
+    _stamp(partnership, by=by, reason=gettext_noop("Created"))
     partnership.save()
     StageChange.objects.create(
         partnership=partnership,
@@ -157,7 +158,7 @@ def move_stage(
     )
     current.stage = to
     current.stage_changed_on = effective_date
-    _stamp(current, by=by, reason=note or _("Stage moved"))
+    _stamp(current, by=by, reason=note or gettext_noop("Stage moved"))
     current.save(update_fields=["stage", "stage_changed_on", "updated_at"])
     _refresh(partnership, current)
     return change
@@ -219,7 +220,7 @@ def change_status(
     current.status = to
     current.abandon_reason = reason if to == Status.ABANDONED else None
     current.status_note = note
-    _stamp(current, by=by, reason=note or _("Status changed"))
+    _stamp(current, by=by, reason=note or gettext_noop("Status changed"))
     current.save(update_fields=["status", "abandon_reason", "status_note", "updated_at"])
     _refresh(partnership, current)
     return change
@@ -251,7 +252,7 @@ def reassign_partnership(partnership: Partnership, *, to: User, by: User) -> Par
     if current.owner_id == to.pk:
         return current
     current.owner = to
-    _stamp(current, by=by, reason=_("Reassigned"))
+    _stamp(current, by=by, reason=gettext_noop("Reassigned"))
     current.save(update_fields=["owner", "updated_at"])
     _refresh(partnership, current)
     return partnership
@@ -289,7 +290,7 @@ def complete_action(
     current.completed_on = completed_on
     current.completed_by = by
     current.outcome = (outcome or "").strip()
-    _stamp(current, by=by, reason=_("Completed"))
+    _stamp(current, by=by, reason=gettext_noop("Completed"))
     current.save(update_fields=["status", "completed_on", "completed_by", "outcome", "updated_at"])
     _refresh(action, current)
     return action
@@ -311,7 +312,7 @@ def cancel_action(
     current.completed_on = _today()
     current.completed_by = by
     current.outcome = (note or "").strip()
-    _stamp(current, by=by, reason=_("Cancelled"))
+    _stamp(current, by=by, reason=gettext_noop("Cancelled"))
     current.save(update_fields=["status", "completed_on", "completed_by", "outcome", "updated_at"])
     _refresh(action, current)
     return action
@@ -328,7 +329,7 @@ def reopen_action(action: Action, *, by: User, expected_version: int | None = No
     current.status = ActionStatus.OPEN
     current.completed_on = None
     current.completed_by = None
-    _stamp(current, by=by, reason=_("Reopened"))
+    _stamp(current, by=by, reason=gettext_noop("Reopened"))
     current.save(update_fields=["status", "completed_on", "completed_by", "updated_at"])
     _refresh(action, current)
     return action
@@ -342,7 +343,7 @@ def reassign_action(action: Action, *, to: User, by: User) -> Action:
     if current.owner_id == to.pk:
         return current
     current.owner = to
-    _stamp(current, by=by, reason=_("Reassigned"))
+    _stamp(current, by=by, reason=gettext_noop("Reassigned"))
     current.save(update_fields=["owner", "updated_at"])
     _refresh(action, current)
     return action
@@ -363,7 +364,7 @@ def soft_delete(obj: SoftDeletable, *, by: User) -> None:
         return
     current.deleted_at = timezone.now()
     current.deleted_by = by
-    _stamp(current, by=by, reason=_("Deleted"))
+    _stamp(current, by=by, reason=gettext_noop("Deleted"))
     current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     _refresh(obj, current)
 
@@ -375,13 +376,14 @@ def restore(obj: SoftDeletable, *, by: User) -> None:
         return
     current.deleted_at = None
     current.deleted_by = None
-    _stamp(current, by=by, reason=_("Restored"))
+    _stamp(current, by=by, reason=gettext_noop("Restored"))
     current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     _refresh(obj, current)
 
 
 def _stamp(obj, *, by: User, reason: str) -> None:
-    """Tell the history who made the change and why (outside a web request too)."""
+    """Tell the history who made the change and why (outside a web request too).
+    Our own reasons are stored in English and translated when shown."""
     obj._history_user = by
     obj._change_reason = reason[:100]  # the history's column is 100 characters
 

@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from partnerships.models import (
     Action,
@@ -127,7 +127,7 @@ def create_renewal_actions(*, today: datetime.date) -> list[Action]:
             if key in existing:
                 continue
             action = _renewal_action(partnership)
-            action._change_reason = "Renewal window opened"
+            action._change_reason = gettext_noop("Renewal window opened")  # shown translated
             try:
                 with transaction.atomic():
                     action.save()

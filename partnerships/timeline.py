@@ -205,12 +205,14 @@ def _edit_entries(partnership: Partnership) -> list[Entry]:
             name = new_owner.get_full_name() if new_owner else "?"
             detail += " — " + _("new owner: %(name)s") % {"name": name}
         moment = timezone.localtime(record.history_date)
+        # Our own reasons are stored in English (a note, as typed).
+        reason = record.history_change_reason
         entries.append(
             Entry(
                 day=moment.date(),
                 moment=moment,
                 kind="edit",
-                title=record.history_change_reason or _("Edited"),
+                title=_(reason) if reason else _("Edited"),
                 detail=detail,
                 actor=record.history_user,
             )

@@ -106,6 +106,7 @@ def js_strings() -> str:
         "Type to replace…": gettext("Type to replace…"),
         "No match": gettext("No match"),
         "Create": gettext("Create"),
+        "Create “%(name)s”…": gettext("Create “%(name)s”…"),
         "Remove": gettext("Remove"),
         "Use this one": gettext("Use this one"),
         "The server could not be reached. Nothing was lost: try again.": gettext(

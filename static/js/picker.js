@@ -197,7 +197,7 @@
       create.id = this.list.id + "_create";
       create.setAttribute("role", "option");
       create.setAttribute("aria-selected", "false");
-      create.textContent = t("Create") + " “" + query + "”…";
+      create.textContent = t("Create “%(name)s”…").replace("%(name)s", function () { return query; });
       create.addEventListener("mousedown", function (event) {
         event.preventDefault();
         self.openCreate(query);
