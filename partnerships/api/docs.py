@@ -10,6 +10,7 @@ everywhere else.
 from __future__ import annotations
 
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from partnerships.views.access import staff_required
@@ -19,4 +20,4 @@ from partnerships.views.access import staff_required
 class ApiDocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
     url_name = "api:schema"
-    title = "Partnership CRM API"
+    title = _("Partnership CRM API")
