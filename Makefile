@@ -48,10 +48,12 @@ format: $(VENV)/.dev
 
 # Rebuild the translation catalogues (needs gettext); the compiled .mo files are
 # committed, so running the app never needs gettext.
+# From the root, so the templates are read too; the scripts' strings come from
+# the server (js_strings), so there is no djangojs catalogue.
+MESSAGES_IGNORE := -i ".venv/*" -i "staticfiles/*" -i "media/*" -i "tests/*" -i "bench/*" -i "docs/*"
 messages: $(VENV)/.dev
-	cd partnerships && $(DEV_ENV) ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete
-	cd partnerships && $(DEV_ENV) ../$(BIN)/python ../manage.py makemessages -d djangojs -l fr --no-obsolete
-	$(DEV_ENV) $(BIN)/python manage.py compilemessages
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l fr $(MESSAGES_IGNORE) --no-obsolete
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l fr $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
