@@ -148,8 +148,10 @@ def _run_schemathesis(url: str, token: str, workdir: Path) -> dict:
         "--report-dir",
         str(workdir),
     ]
+    # Run in the test's folder: schemathesis and hypothesis keep their caches
+    # in the working directory, which should not be the repository.
     result = subprocess.run(  # noqa: S603 (our own command line)
-        command, capture_output=True, text=True, timeout=1800, check=False
+        command, cwd=workdir, capture_output=True, text=True, timeout=1800, check=False
     )
     report = json.loads(next(workdir.glob("json-*.json")).read_text())
     har = json.loads(next(workdir.glob("har-*.json")).read_text())
