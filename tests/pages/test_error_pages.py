@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,7 @@ def test_the_404_page_renders_for_an_anonymous_visitor():
 
     request = RequestFactory().get("/missing/")
     request.user = AnonymousUser()
-    html = render_to_string("404.html", request=request)
+    with translation.override("en"):
+        html = render_to_string("404.html", request=request)
     assert "This page doesn’t exist" in html
     assert "Sign out" not in html
