@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = _("Partnership CRM")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from partnerships.reference_data import restore_after_flush
+
+        post_migrate.connect(restore_after_flush, sender=self, dispatch_uid="crm-reference-data")

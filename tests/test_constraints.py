@@ -134,3 +134,11 @@ def test_renewal_decision_date_is_end_date_minus_notice(owner):
         owner=owner, end_date=datetime.date(2027, 6, 30), renewal_notice_days=180
     )
     assert partnership.renewal_due_on == datetime.date(2027, 1, 1)
+
+
+def test_a_notice_period_reaching_before_year_one_is_refused_not_a_crash(owner):
+    partnership = factories.PartnershipFactory(owner=owner)
+    partnership.end_date = datetime.date(1, 1, 5)
+    partnership.renewal_notice_days = 10
+    with pytest.raises(ValidationError, match="before year 1"):
+        partnership.full_clean()

@@ -140,3 +140,21 @@ def test_documents_are_downloadable_by_every_role_while_their_partnership_lives(
     lifecycle.soft_delete(partnership, by=personas["manager"])
     document.partnership.refresh_from_db()
     assert allowed(personas, lambda u: permissions.can_download_document(u, document)) == set()
+
+
+def test_a_flush_puts_back_the_groups_and_empty_reference_lists_but_not_deleted_sectors(db):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from partnerships.models import AbandonReason, Sector
+
+    Sector.objects.filter(slug="health").delete()
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert set(Group.objects.values_list("name", flat=True)) == {"Staff", "Manager"}
+    assert Sector.objects.filter(slug="health").exists()  # the table was empty: refilled
+    assert AbandonReason.objects.count() == 7
+
+    Sector.objects.filter(slug="health").delete()
+    call_command("migrate", verbosity=0)
+    assert not Sector.objects.filter(slug="health").exists()  # an admin's deletion stays

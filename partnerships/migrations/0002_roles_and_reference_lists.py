@@ -40,20 +40,32 @@ ABANDON_REASONS = [
 ]
 
 
-def create(apps, schema_editor):
+def create_groups(apps):
     Group = apps.get_model("auth", "Group")
-    Sector = apps.get_model("partnerships", "Sector")
-    AbandonReason = apps.get_model("partnerships", "AbandonReason")
     for name in GROUPS:
         Group.objects.get_or_create(name=name)
+
+
+def create_sectors(apps):
+    Sector = apps.get_model("partnerships", "Sector")
     for order, (slug, name, name_fr) in enumerate(SECTORS):
         Sector.objects.get_or_create(
             slug=slug, defaults={"name": name, "name_fr": name_fr, "order": order}
         )
+
+
+def create_abandon_reasons(apps):
+    AbandonReason = apps.get_model("partnerships", "AbandonReason")
     for order, (name, name_fr) in enumerate(ABANDON_REASONS):
         AbandonReason.objects.get_or_create(
             name=name, defaults={"name_fr": name_fr, "order": order}
         )
+
+
+def create(apps, schema_editor):
+    create_groups(apps)
+    create_sectors(apps)
+    create_abandon_reasons(apps)
 
 
 def remove(apps, schema_editor):

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -394,10 +395,21 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         return text_search.build_search_text([self.title, self.source_reference])
 
     def compute_renewal_due_on(self) -> datetime.date | None:
-        """The last day to decide on renewal: end date minus the notice period."""
+        """The last day to decide on renewal: end date minus the notice period
+        (never before the first representable day: ``clean()`` refuses that)."""
         if self.end_date is None:
             return None
-        return self.end_date - datetime.timedelta(days=self.renewal_notice_days or 0)
+        try:
+            return self.end_date - datetime.timedelta(days=self.renewal_notice_days or 0)
+        except OverflowError:
+            return datetime.date.min
+
+    def clean(self) -> None:
+        super().clean()
+        if self.end_date and self.compute_renewal_due_on() == datetime.date.min:
+            raise ValidationError(
+                {"renewal_notice_days": _("The notice period reaches before year 1.")}
+            )
 
     @property
     def is_open(self) -> bool:

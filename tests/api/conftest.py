@@ -3,12 +3,10 @@ personal token in the ``Authorization`` header."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from rest_framework.test import APIClient
 
 from partnerships.models import (
@@ -34,29 +32,6 @@ def token_client(user) -> APIClient:
         _token, raw = ApiToken.issue(user=user, name="tests")
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
-
-
-def create_reference_lists() -> None:
-    """What the data migration creates: the Staff and Manager groups, sectors,
-    abandon reasons (idempotent)."""
-    migration = importlib.import_module("partnerships.migrations.0002_roles_and_reference_lists")
-    migration.create(apps, None)
-
-
-@pytest.fixture(scope="session")
-def _reference_lists_at_the_end(django_db_setup, django_db_blocker):
-    """A transactional test ends by emptying the database, the data
-    migration's rows included. At the end of the session they are put back, so
-    that a database kept for the next run (``--reuse-db``) still has them."""
-    yield
-    with django_db_blocker.unblock():
-        create_reference_lists()
-
-
-@pytest.fixture
-def reference_lists(_reference_lists_at_the_end, transactional_db) -> None:
-    """For transactional tests, which may start from a database another one emptied."""
-    create_reference_lists()
 
 
 @pytest.fixture

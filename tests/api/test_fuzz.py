@@ -54,7 +54,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("
 
 
 @pytest.fixture
-def demo_data(reference_lists) -> None:
+def demo_data(transactional_db) -> None:
     call_command("seed_demo", stdout=io.StringIO())
 
 

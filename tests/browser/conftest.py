@@ -37,18 +37,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Transactional tests empty every table between tests, including the rows
-    the data migrations create (role groups, sectors, abandon reasons): put
-    them back the way the migration does."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("partnerships.migrations.0002_roles_and_reference_lists").create(apps, None)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.api.conftest import _reference_lists_at_the_end, reference_lists  # noqa: F401
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def staff(reference_lists):  # noqa: F811 (the fixture imported above)
+def staff():
     user = factories.StaffFactory(username="julien", first_name="Julien", last_name="Morel")
     factories.PartnershipFactory(owner=user, title="Chambéry – Zhangjiakou", stage="contract")
     return user
