@@ -89,3 +89,19 @@ class VersionedModel(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version"}
             super().save(*args, **kwargs)
+
+
+class ParentLoopMixin:
+    """For models with a ``parent`` pointing to the same model (an organization
+    inside another, a side meeting at a forum): tells whether the chosen parent
+    would make the row its own ancestor."""
+
+    def _parent_creates_loop(self) -> bool:
+        seen: set[int] = set()
+        current = self.parent
+        while current is not None and current.pk not in seen:
+            if current.pk == self.pk:
+                return True
+            seen.add(current.pk)
+            current = current.parent
+        return False

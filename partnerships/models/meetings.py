@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
+    ParentLoopMixin,
     SoftDeleteManager,
     SoftDeleteModel,
     TimeStampedModel,
@@ -56,7 +57,7 @@ class MeetingManager(SoftDeleteManager.from_queryset(MeetingQuerySet)):
     pass
 
 
-class Meeting(TimeStampedModel, SoftDeleteModel, VersionedModel):
+class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel):
     kind = models.CharField(
         _("kind"), max_length=30, choices=MeetingKind.choices, default=MeetingKind.MEETING
     )
@@ -152,16 +153,6 @@ class Meeting(TimeStampedModel, SoftDeleteModel, VersionedModel):
             raise ValidationError(
                 {"parent": _("A meeting cannot be part of itself or of one of its side meetings.")}
             )
-
-    def _parent_creates_loop(self) -> bool:
-        seen: set[int] = set()
-        current = self.parent
-        while current is not None and current.pk not in seen:
-            if current.pk == self.pk:
-                return True
-            seen.add(current.pk)
-            current = current.parent
-        return False
 
     def save(self, *args, **kwargs) -> None:
         self.search_text = self.build_search_text()

@@ -13,7 +13,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
-from partnerships.models.base import TimeStampedModel
+from partnerships.models.base import ParentLoopMixin, TimeStampedModel
 
 
 class Sector(models.Model):
@@ -74,7 +74,7 @@ class OrganizationQuerySet(models.QuerySet):
         return matches
 
 
-class Organization(TimeStampedModel):
+class Organization(ParentLoopMixin, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     local_name = models.CharField(
         _("local name"),
@@ -173,16 +173,6 @@ class Organization(TimeStampedModel):
             raise ValidationError(
                 {"parent": _("An organization cannot be inside itself or one of its own children.")}
             )
-
-    def _parent_creates_loop(self) -> bool:
-        seen: set[int] = set()
-        current = self.parent
-        while current is not None and current.pk not in seen:
-            if current.pk == self.pk:
-                return True
-            seen.add(current.pk)
-            current = current.parent
-        return False
 
     def save(self, *args, **kwargs) -> None:
         # Derived columns, kept in step with the names they are made of.
