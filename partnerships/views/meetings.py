@@ -48,7 +48,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partnerships": meeting.partnerships.select_related("owner"),
             "actions": Action.objects.filter(meeting=meeting).for_list().by_urgency(),
             "side_meetings": meeting.side_meetings.all(),
-            "documents": meeting.documents.select_related("partnership"),
+            "documents": meeting.documents.filter(
+                partnership__deleted_at__isnull=True
+            ).select_related("partnership"),
             "can_edit": permissions.can_edit_meeting(request.user, meeting),
             "can_delete": permissions.can_delete(request.user, meeting),
         },

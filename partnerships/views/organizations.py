@@ -143,7 +143,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "meetings": contact.meetings.for_list()[:20],
-            "signings": contact.signings.select_related("document", "document__partnership"),
+            "signings": contact.signings.filter(
+                document__partnership__deleted_at__isnull=True
+            ).select_related("document", "document__partnership"),
         },
     )
 

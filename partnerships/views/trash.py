@@ -40,6 +40,9 @@ def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if model is None:
         return redirect("trash")
     obj = get_object_or_404(model.all_objects, pk=pk)
-    lifecycle.restore(obj, by=request.user)
-    messages.success(request, _("“%(name)s” restored.") % {"name": obj})
+    if obj.is_deleted:
+        lifecycle.restore(obj, by=request.user)
+        messages.success(request, _("“%(name)s” restored.") % {"name": obj})
+    else:
+        messages.info(request, _("“%(name)s” was not deleted.") % {"name": obj})
     return redirect(obj)

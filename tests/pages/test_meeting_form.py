@@ -585,3 +585,18 @@ def test_a_forum_cannot_be_part_of_one_of_its_own_side_meetings(owner, forum):
     assert response.status_code == 400
     assert "side meetings" in field_errors(response, "parent")
     assert db_snapshot() == before
+
+
+def test_documents_of_a_deleted_partnership_leave_the_meeting_page(manager, owner):
+    meeting = factories.MeetingFactory(logged_by=owner)
+    document = factories.DocumentFactory(meeting=meeting, title="Signed letter of intent")
+    assert (
+        "Signed letter of intent"
+        in client_for(owner).get(meeting.get_absolute_url()).content.decode()
+    )
+
+    lifecycle.soft_delete(document.partnership, by=manager)
+    assert (
+        "Signed letter of intent"
+        not in client_for(owner).get(meeting.get_absolute_url()).content.decode()
+    )
