@@ -142,7 +142,9 @@ def test_documents_are_downloadable_by_every_role_while_their_partnership_lives(
     assert allowed(personas, lambda u: permissions.can_download_document(u, document)) == set()
 
 
-def test_a_flush_puts_back_the_groups_and_empty_reference_lists_but_not_deleted_sectors(db):
+def test_a_flush_puts_back_the_groups_and_empty_reference_lists_but_not_deleted_sectors(
+    transactional_db,
+):
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
