@@ -357,8 +357,9 @@ SoftDeletable = Partnership | Meeting | Action
 @transaction.atomic
 def soft_delete(obj: SoftDeletable, *, by: User) -> None:
     """Hide a partnership, meeting or action from every list; a manager can
-    restore it. Deleting a partnership does not touch its actions' rows, but
-    they disappear with it from lists that follow partnerships."""
+    restore it. A partnership's live actions go with it, stamped with the same
+    moment, so that restoring it brings back exactly those (and not an action
+    someone had deleted on its own before)."""
     current = _lock(type(obj), obj.pk)
     if current.is_deleted:
         return
@@ -366,14 +367,24 @@ def soft_delete(obj: SoftDeletable, *, by: User) -> None:
     current.deleted_by = by
     _stamp(current, by=by, reason=gettext_noop("Deleted"))
     current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    if isinstance(current, Partnership):
+        Action.objects.filter(partnership=current).update(
+            deleted_at=current.deleted_at, deleted_by=by
+        )
     _refresh(obj, current)
 
 
 @transaction.atomic
 def restore(obj: SoftDeletable, *, by: User) -> None:
+    """Bring back a deleted row (and, for a partnership, the actions deleted
+    with it)."""
     current = _lock(type(obj), obj.pk)
     if not current.is_deleted:
         return
+    if isinstance(current, Partnership):
+        Action.all_objects.filter(partnership=current, deleted_at=current.deleted_at).update(
+            deleted_at=None, deleted_by=None
+        )
     current.deleted_at = None
     current.deleted_by = None
     _stamp(current, by=by, reason=gettext_noop("Restored"))

@@ -102,3 +102,16 @@ def test_actions_of_a_deleted_partnership_leave_the_lists_and_come_back_with_it(
 
     lifecycle.restore(Partnership.all_objects.get(pk=partnership.pk), by=manager)
     assert set(Action.objects.all()) == {action, loose}
+
+
+def test_restoring_a_partnership_does_not_bring_back_an_action_deleted_on_its_own(
+    owner, manager, partnership
+):
+    kept = factories.ActionFactory(owner=owner, partnership=partnership)
+    deleted_alone = factories.ActionFactory(owner=owner, partnership=partnership)
+    lifecycle.soft_delete(deleted_alone, by=manager)
+
+    lifecycle.soft_delete(partnership, by=manager)
+    lifecycle.restore(Partnership.all_objects.get(pk=partnership.pk), by=manager)
+
+    assert list(Action.objects.filter(partnership=partnership)) == [kept]

@@ -76,15 +76,8 @@ class ActionQuerySet(models.QuerySet):
 
 
 class ActionManager(SoftDeleteManager.from_queryset(ActionQuerySet)):
-    """Hides deleted actions, and the actions of a deleted partnership: they
-    leave every list with it and come back when it is restored."""
-
-    def get_queryset(self) -> ActionQuerySet:
-        return (
-            super()
-            .get_queryset()
-            .filter(Q(partnership__isnull=True) | Q(partnership__deleted_at__isnull=True))
-        )
+    """Hides deleted actions; deleting a partnership deletes its actions with
+    it (``lifecycle.soft_delete``), so no query needs to look at partnerships."""
 
 
 class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from partnerships import text_search
@@ -96,6 +96,10 @@ class Command(BaseCommand):
             created = self._partnerships(partnerships, users, sectors, orgs)
             self._meetings(created, users, orgs)
             self._actions(created, users, orgs)
+        # Fresh statistics, so the query planner knows the new sizes (PostgreSQL's
+        # autovacuum would get there later; SQLite never does on its own).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
