@@ -146,13 +146,10 @@ def _action_entries(partnership: Partnership) -> list[Entry]:
                 moment=created,
                 kind="action",
                 title=_("Action: %(title)s") % {"title": action.title},
-                detail=_("Owner: %(owner)s; due %(due)s")
-                % {
-                    "owner": action.owner.get_full_name() or action.owner.get_username(),
-                    "due": action.due_date.isoformat() if action.due_date else _("no date"),
-                },
+                detail=_("Owner: %(owner)s")
+                % {"owner": action.owner.get_full_name() or action.owner.get_username()},
                 url=action.get_absolute_url(),
-                extra={"action": action},
+                extra={"action": action, "due": action.due_date},
             )
         )
         if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED) and action.completed_on:
