@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -41,8 +42,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Lead, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_countries import countries
@@ -204,6 +206,16 @@ def active_since(*, day: datetime.date, today: datetime.date) -> Q:
     return Q(stage_changed_on__gt=day) | Exists(created) | Exists(done) | Exists(meeting_links)
 
 
+def _regroup(rows: QuerySet, sql: str) -> list[tuple]:
+    """Run ``sql`` over ``rows`` as a subquery (``{rows}`` in ``sql``): a
+    second GROUP BY over rows the database has already computed, which the
+    ORM cannot express. ``rows`` must name its columns with ``values()``."""
+    inner, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql.format(rows=f"({inner}) AS inner_rows"), params)
+        return cursor.fetchall()
+
+
 # Periods -----------------------------------------------------------------------
 
 
@@ -344,18 +356,13 @@ class StageDuration:
     current: Spread = field(default_factory=Spread)
 
 
-def _next_change_date() -> Subquery:
+def _left_on() -> Window:
     """When the stay that a stage change began ended: the effective date of the
     partnership's following change (in (effective_date, id) order)."""
-    return Subquery(
-        StageChange.objects.filter(partnership=OuterRef("partnership"))
-        .filter(
-            Q(effective_date__gt=OuterRef("effective_date"))
-            | Q(effective_date=OuterRef("effective_date"), pk__gt=OuterRef("pk"))
-        )
-        .order_by("effective_date", "pk")
-        .values("effective_date")[:1],
-        output_field=DateField(),
+    return Window(
+        Lead("effective_date"),
+        partition_by=[F("partnership")],
+        order_by=[F("effective_date").asc(), F("pk").asc()],
     )
 
 
@@ -368,20 +375,24 @@ def time_in_stage(*, period: Period, today: datetime.date) -> list[StageDuration
     current stage is reported apart, for open partnerships only.
 
     Two queries, each returning a frequency table (stage, days, how many):
-    bounded by 5 stages times the number of distinct durations.
+    bounded by 5 stages times the number of distinct durations. Each stay's end
+    is the next change's date, read with a window function (LEAD) in one pass
+    over the history rather than one probe per change.
     """
     stays = (
         StageChange.objects.filter(partnership__deleted_at__isnull=True)
-        .annotate(left_on=_next_change_date())
+        .order_by()
+        .annotate(left_on=_left_on())
+        .annotate(days=DaysBetween(F("left_on"), F("effective_date")))
         .filter(left_on__isnull=False)
     )
     if not period.is_all_time:
         stays = stays.filter(period.q("left_on"))
     completed = _frequencies(
-        stays.annotate(days=DaysBetween(F("left_on"), F("effective_date")))
-        .order_by()
-        .values_list("to_stage", "days")
-        .annotate(n=Count("pk"))
+        _regroup(
+            stays.values("to_stage", "days"),
+            "SELECT to_stage, days, COUNT(*) FROM {rows} GROUP BY to_stage, days",
+        )
     )
     current = _frequencies(
         Partnership.objects.open()
@@ -643,21 +654,17 @@ def value_by_country(*, rates: dict[str, Decimal]) -> list[ValueRow]:
     """Open partnerships per partner country (the countries of their parties),
     with their value in euros. A partnership with parties in two countries
     counts in each, and once per country however many parties it has there.
-    One query over the parties, grouped by country."""
-    same_country_before = PartnershipParty.objects.filter(
-        partnership=OuterRef("partnership"),
-        organization__country=OuterRef("organization__country"),
-        pk__lt=OuterRef("pk"),
-    )
-    rows = (
+    One query: the distinct (partnership, country) pairs, grouped by country."""
+    pairs = (
         PartnershipParty.objects.filter(
             partnership__deleted_at__isnull=True, partnership__status__in=Status.open()
         )
-        .exclude(Exists(same_country_before))
         .order_by()
-        .values_list("organization__country")
-        .annotate(n=Count("pk"), total=Sum(eur_value(rates, prefix="partnership__")))
+        .annotate(country=F("organization__country"), eur=eur_value(rates, prefix="partnership__"))
+        .values("partnership", "country", "eur")
+        .distinct()
     )
+    rows = _regroup(pairs, "SELECT country, COUNT(*), SUM(eur) FROM {rows} GROUP BY country")
     names = dict(countries)
     return _by_value(
         [

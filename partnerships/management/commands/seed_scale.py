@@ -2,13 +2,17 @@
 
 About 5 meetings and 10 actions per partnership, with organizations, contacts,
 parties and stage histories in proportion, spread over stages, statuses, owners,
-sectors, countries and dates. Rows go in with bulk inserts (no history rows, no
+sectors, countries and dates. About one partnership in four has gone quiet: its
+last stage move, meeting and action lie 100 to 700 days back, so the stalled
+report and the board's "days since last activity" have something to show.
+Rows go in with bulk inserts (no history rows, no
 per-row signals), so the derived columns (search text, renewal date) are filled
 here from the same model methods that ``save()`` uses.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 import time
@@ -68,6 +72,19 @@ WORDS = [
 ]
 LOCAL_PREFIXES = ["张家口", "成都", "郑州", "上海", "北京", "河北", "四川", "深圳"]
 BATCH = 2000
+QUIET_SHARE = 0.25
+
+
+@contextlib.contextmanager
+def explicit_creation_times(model):
+    """bulk_create() stamps ``auto_now_add`` fields with the current time; let
+    the rows keep the creation time they were given instead."""
+    field = model._meta.get_field("created_at")
+    field.auto_now_add = False
+    try:
+        yield
+    finally:
+        field.auto_now_add = True
 
 
 class Command(BaseCommand):
@@ -169,18 +186,20 @@ class Command(BaseCommand):
         stages = Stage.values
         statuses = [Status.ACTIVE] * 7 + [Status.ON_HOLD, Status.CONCLUDED, Status.ABANDONED]
         reasons = list(AbandonReason.objects.all())
-        rows, histories = [], []
+        rows, histories, actives = [], [], []
         for i in range(count):
+            quiet = self.random.random() < QUIET_SHARE
+            last_active = self._day_within(700, -100) if quiet else self.today
             final = self.random.choices(range(len(stages)), weights=[30, 20, 25, 20, 5])[0]
             start_rank = self.random.randint(0, final)
             path = sorted(
                 {start_rank, *self.random.sample(range(start_rank, final + 1), k=1), final}
             )
-            first_day = self._day_within(5 * 365, -60)
+            first_day = min(self._day_within(5 * 365, -60), last_active)
             dates, day = [], first_day
             for _ in path:
                 dates.append(day)
-                day = min(self.today, day + datetime.timedelta(days=self.random.randint(20, 300)))
+                day = min(last_active, day + datetime.timedelta(days=self.random.randint(20, 300)))
             status = self.random.choice(statuses)
             currency = self.random.choice([Currency.EUR, Currency.EUR, Currency.CNY, Currency.USD])
             end = (
@@ -208,7 +227,12 @@ class Command(BaseCommand):
             partnership.renewal_due_on = partnership.compute_renewal_due_on()
             rows.append(partnership)
             histories.append(list(zip([stages[r] for r in path], dates, strict=True)))
+            actives.append(last_active)
         created = Partnership.objects.bulk_create(rows, batch_size=BATCH)
+        # The last day anything happened to each partnership (today for most).
+        self.last_active = {
+            partnership.pk: day for partnership, day in zip(created, actives, strict=True)
+        }
         self._stage_changes(created, histories)
         self._parties_and_sectors(created, orgs, sectors)
         return created
@@ -252,8 +276,12 @@ class Command(BaseCommand):
     def _meetings(self, partnerships, users, orgs) -> None:
         rows, links = [], []
         for partnership in partnerships:
+            last_active = self.last_active[partnership.pk]
             for j in range(5):
-                start = self._day_within(3 * 365, 90)
+                if last_active < self.today:  # a quiet one: nothing since, nothing planned
+                    start = last_active - datetime.timedelta(days=self.random.randint(0, 3 * 365))
+                else:
+                    start = self._day_within(3 * 365, 90)
                 meeting = Meeting(
                     kind=self.random.choice(MeetingKind.values),
                     status=MeetingStatus.PLANNED if start > self.today else MeetingStatus.HELD,
@@ -287,9 +315,13 @@ class Command(BaseCommand):
             ActionStatus.CANCELLED,
         ]
         for partnership in partnerships:
+            last_active = self.last_active[partnership.pk]
             for j in range(10):
                 status = self.random.choice(statuses)
                 due = self._day_within(365, 180)
+                created_on = min(
+                    last_active, due - datetime.timedelta(self.random.randint(14, 180))
+                )
                 closed = status in (ActionStatus.DONE, ActionStatus.CANCELLED)
                 rows.append(
                     Action(
@@ -301,7 +333,13 @@ class Command(BaseCommand):
                         due_date=due,
                         partnership=partnership,
                         lead_organization=self.random.choice(orgs) if j == 0 else None,
-                        completed_on=min(due, self.today) if closed else None,
+                        completed_on=max(created_on, min(due, last_active)) if closed else None,
+                        created_at=self._working_hours(created_on),
                     )
                 )
-        Action.objects.bulk_create(rows, batch_size=BATCH)
+        with explicit_creation_times(Action):
+            Action.objects.bulk_create(rows, batch_size=BATCH)
+
+    def _working_hours(self, day: datetime.date) -> datetime.datetime:
+        moment = datetime.time(self.random.randint(8, 18), self.random.randint(0, 59))
+        return timezone.make_aware(datetime.datetime.combine(day, moment))
