@@ -159,6 +159,9 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "partnerships" / "locale"]
+# The language switch's cookie lasts a year (Django's default ends with the
+# browser session); signing in restores the choice stored on the profile.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 FORMAT_MODULE_PATH = ["crm.formats"]

@@ -5,15 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnerships.views import tokens
-from partnerships.views.accounts import profile
+from partnerships.views.accounts import SignInView, profile, set_language
 from partnerships.views.health import favicon, healthz
 
 account_urls = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", profile, name="profile"),
     path("tokens/new/", tokens.token_create, name="api_token_create"),
@@ -32,7 +28,7 @@ account_urls = [
 
 urlpatterns = [
     path("accounts/", include(account_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include("partnerships.api.urls")),
     path("healthz", healthz, name="healthz"),

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -36,6 +36,7 @@ from partnerships.forms import (
 from partnerships.models import (
     AbandonReason,
     Action,
+    ApiToken,
     Contact,
     Document,
     DocumentSignatory,
@@ -46,9 +47,11 @@ from partnerships.models import (
     OrganizationRelation,
     Partnership,
     PartnershipParty,
+    ReminderLog,
     Sector,
     StageChange,
     StatusChange,
+    UserProfile,
 )
 
 admin.site.site_header = _("Partnership CRM administration")
@@ -736,10 +739,22 @@ class DocumentAdmin(admin.ModelAdmin):
 admin.site.unregister(User)
 
 
+class UserProfileInline(admin.StackedInline):
+    """The language a person reads in. The calendar feed secret stays hidden:
+    its owner resets it from their profile page."""
+
+    model = UserProfile
+    fields = ["language"]
+    can_delete = False
+    extra = 0
+    max_num = 1
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["is_active", "is_superuser", "groups"]
+    inlines = [UserProfileInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -754,3 +769,46 @@ class UserAdmin(DjangoUserAdmin):
         if permissions.STAFF_GROUP in names:
             return gettext("Staff")
         return "—"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds which API token, and when it was last used: an admin revokes
+    a token (a departed colleague's, a leaked one); only its owner creates one,
+    from their profile page, since the token is shown once, to them."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username", "user__first_name", "user__last_name"]
+    date_hierarchy = "created_at"
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.active().update(revoked_at=timezone.now())
+        message = ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+        self.message_user(request, message % {"count": count})
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """The reminder e-mails sent, one per person and day (send_reminders)."""
+
+    list_display = ["day", "user", "sent_at", "summary"]
+    list_filter = ["day"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    date_hierarchy = "day"
+    readonly_fields = ["user", "day", "sent_at", "summary"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

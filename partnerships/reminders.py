@@ -37,6 +37,7 @@ from partnerships.models import (
     Priority,
     ReminderLog,
 )
+from partnerships.models.accounts import preferred_language
 from partnerships.permissions import ROLE_GROUPS
 
 if TYPE_CHECKING:
@@ -255,19 +256,20 @@ def send_reminders(*, today: datetime.date, dry_run: bool = False) -> ReminderRu
     if not dry_run:
         run.renewal_actions = create_renewal_actions(today=today)
     done_today = set(ReminderLog.objects.filter(day=today).values_list("user_id", flat=True))
-    with translation.override(settings.LANGUAGE_CODE):
-        for user in recipients(today=today):
-            if user.pk in done_today:
-                run.already_sent += 1
-                continue
+    for user in recipients(today=today).select_related("crm_profile"):
+        if user.pk in done_today:
+            run.already_sent += 1
+            continue
+        # Each digest in its reader's language (the one they chose last).
+        with translation.override(preferred_language(user)):
             digest = build_digest(user, today=today)
             if digest.is_empty:
                 continue
             message = digest_message(digest)
-            if dry_run:
-                run.sent.append(user.get_username())
-                continue
-            _send_once(run, user, digest, message, today=today)
+        if dry_run:
+            run.sent.append(user.get_username())
+            continue
+        _send_once(run, user, digest, message, today=today)
     return run
 
 

@@ -3,11 +3,21 @@ lifecycle changes made there go through the lifecycle service."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from partnerships.models import Action, Partnership, Stage, StageChange
+from partnerships.models import (
+    Action,
+    ApiToken,
+    Partnership,
+    ReminderLog,
+    Stage,
+    StageChange,
+)
 from tests import factories
 from tests.conftest import client_for
 
@@ -33,6 +43,8 @@ def populate(owner) -> None:
     factories.ContactFactory()
     factories.ExchangeRateFactory()
     factories.StatusChangeFactory(partnership=partnership)
+    ApiToken.issue(user=owner, name="Nightly sync")
+    ReminderLog.objects.create(user=owner, day=datetime.date(2026, 11, 25), summary="1 overdue")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -259,3 +271,47 @@ def test_an_admin_edit_from_a_stale_form_is_refused(admin_user, partnership):
     assert "Someone else changed this record" in response.content.decode()
     partnership.refresh_from_db()
     assert partnership.title != "My title" and partnership.summary == "Someone else's change"
+
+
+def test_an_admin_revokes_api_tokens_in_bulk(admin_user, owner):
+    kept, _raw = ApiToken.issue(user=owner, name="Dashboard export")
+    leaked, leaked_raw = ApiToken.issue(user=owner, name="Leaked")
+
+    response = client_for(admin_user).post(
+        admin_url(ApiToken, "changelist"),
+        {"action": "revoke", "_selected_action": [leaked.pk]},
+        follow=True,
+    )
+
+    assert "1 token revoked." in response.content.decode()
+    assert ApiToken.objects.authenticate(leaked_raw) is None
+    kept.refresh_from_db()
+    assert kept.is_active
+
+
+def test_an_admin_sets_a_persons_language_on_their_user_page(admin_user, owner):
+    client = client_for(admin_user)
+    url = admin_url(get_user_model(), "change", owner.pk)
+    page = client.get(url)
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if key in {"username", "first_name", "last_name", "email", "is_active"}
+    }
+    data.update(
+        {
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+            "crm_profile-TOTAL_FORMS": "1",
+            "crm_profile-INITIAL_FORMS": "0",
+            "crm_profile-MIN_NUM_FORMS": "0",
+            "crm_profile-MAX_NUM_FORMS": "1",
+            "crm_profile-0-language": "fr",
+            "crm_profile-0-user": str(owner.pk),
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert owner.crm_profile.language == "fr"

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from partnerships.models import Action, ReminderLog
+from partnerships.models import Action, ReminderLog, UserProfile
 from partnerships.reminders import renewal_key
 from tests import factories
 from tests.builders import TODAY, noon
@@ -286,3 +286,17 @@ def test_a_late_decision_gets_an_action_that_is_already_overdue(db, owner):
     assert action.due_date == D(2026, 5, 2)
     assert action.is_overdue(TODAY)
     assert "OVERDUE: 1 action" in _mail_to("owner@example.org")[0].body
+
+
+def test_each_digest_is_written_in_its_readers_language(work, owner, outsider):
+    UserProfile.objects.create(user=owner, language="fr")
+
+    _send()
+
+    (french,) = _mail_to("owner@example.org")
+    (english,) = _mail_to("outsider@example.org")
+    assert "en retard" in french.subject
+    assert "Send the draft agreement" in french.body
+    assert "DUE IN THE NEXT 7 DAYS" not in french.body
+    assert "À décider avant le 02/07/2026" in french.body
+    assert english.subject == "Partnership CRM: 1 due this week"

@@ -22,6 +22,15 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def preferred_language(user) -> str:
+    """The language to write to ``user`` in: the one they chose last, or the
+    site's. Reads ``user.crm_profile`` (select_related it for many users)."""
+    try:
+        return user.crm_profile.preferred_language
+    except UserProfile.DoesNotExist:
+        return settings.LANGUAGE_CODE
+
+
 class UserProfileQuerySet(models.QuerySet):
     def for_user(self, user) -> UserProfile:
         """The user's profile, created on first use."""
@@ -44,6 +53,17 @@ class UserProfile(models.Model):
         editable=False,
     )
 
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The language last chosen with the language switch: pages open in it after "
+            "signing in, and reminder e-mails are written in it. Empty: the site's language."
+        ),
+    )
+
     objects = UserProfileQuerySet.as_manager()
 
     class Meta:
@@ -52,6 +72,10 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def preferred_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
     def reset_calendar_token(self) -> str:
         """A new secret: the old feed address stops working at once."""

@@ -1,9 +1,15 @@
-"""The profile page: who I am, my API tokens, my calendar feed."""
+"""The profile page (who I am, my API tokens, my calendar feed), signing in,
+and the language switch, which the profile remembers."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import check_for_language
+from django.views import i18n
+from django.views.decorators.http import require_POST
 
 from partnerships.views.access import staff_required
 
@@ -24,3 +30,53 @@ def profile_context(request: HttpRequest) -> dict:
         "api_token_form": ApiTokenForm(),
         "new_api_token": pop_new_token(request),
     }
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (a cookie for this browser), which also stores
+    the choice on a signed-in person's profile: their next sign-in, on any
+    device, and their reminder e-mails use it."""
+    from partnerships.models import UserProfile
+
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        profile = UserProfile.objects.for_user(request.user)
+        if profile.language != language:
+            profile.language = language
+            profile.save(update_fields=["language"])
+    return response
+
+
+class SignInView(auth_views.LoginView):
+    """Sign-in that switches to the language the person chose last."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        from partnerships.models import UserProfile
+
+        response = super().form_valid(form)
+        language = (
+            UserProfile.objects.filter(user=form.get_user())
+            .values_list("language", flat=True)
+            .first()
+        )
+        if language and check_for_language(language):
+            remember_language(response, language)
+        return response
+
+
+def remember_language(response: HttpResponse, language: str) -> None:
+    """Set the language cookie as Django's own language switch does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

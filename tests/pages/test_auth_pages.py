@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from partnerships.models import UserProfile
 from tests import factories
 from tests.conftest import client_for
 
@@ -278,3 +279,39 @@ def test_an_unknown_language_is_ignored(owner):
 
     assert "django_language" not in response.cookies
     assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_the_language_chosen_is_stored_on_the_profile_and_restored_at_sign_in(owner):
+    switch_language(client_for(owner), "fr")
+    assert UserProfile.objects.get(user=owner).language == "fr"
+
+    elsewhere = Client()  # another browser: no language cookie
+    response = elsewhere.post("/accounts/login/", {"username": "owner", "password": "password"})
+
+    assert response.cookies["django_language"].value == "fr"
+    assert response.cookies["django_language"]["max-age"] == 365 * 24 * 60 * 60
+    assert '<html lang="fr">' in elsewhere.get("/").content.decode()
+
+
+def test_signing_in_without_a_stored_language_leaves_the_browser_choice(owner):
+    client = Client()
+    switch_language(client, "fr", "/accounts/login/")  # before signing in: nothing to store
+
+    response = client.post("/accounts/login/", {"username": "owner", "password": "password"})
+
+    assert "django_language" not in response.cookies
+    assert not UserProfile.objects.filter(user=owner).exclude(language="").exists()
+    assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+def test_an_unknown_language_is_not_stored(owner):
+    switch_language(client_for(owner), "xx")
+
+    assert not UserProfile.objects.filter(user=owner).exclude(language="").exists()
+
+
+def test_the_profile_page_offers_the_language_switch(owner):
+    page = client_for(owner).get("/accounts/profile/").content.decode()
+
+    assert 'id="language-title"' in page
+    assert page.count('name="language" value="fr"') == 2  # the user menu and the profile
