@@ -21,6 +21,8 @@ from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries as country_names
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships import lifecycle, permissions, text_search
@@ -33,6 +35,7 @@ from partnerships.forms import (
     StatusChangeForm,
     VersionedModelFormMixin,
 )
+from partnerships.imports import ContactResource, OrganizationResource
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -225,6 +228,32 @@ class RelationInline(admin.TabularInline):
     verbose_name_plural = _("relations to other organizations")
 
 
+class UsedCountryFilter(admin.SimpleListFilter):
+    """Filter by country, offering the countries organizations are in rather
+    than all 249."""
+
+    title = _("country")
+    parameter_name = "country"
+    field_path = "country"
+
+    def lookups(self, request, model_admin):
+        codes = Organization.objects.order_by().values_list("country", flat=True).distinct()
+        return sorted(
+            ((code, country_names.name(code)) for code in codes if code), key=lambda c: c[1]
+        )
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field_path: self.value()})
+        return queryset
+
+
+class ContactCountryFilter(UsedCountryFilter):
+    title = _("organization country")
+    parameter_name = "organization__country"
+    field_path = "organization__country"
+
+
 class ChildrenInline(admin.TabularInline):
     model = Organization
     fk_name = "parent"
@@ -241,9 +270,10 @@ class ChildrenInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganizationResource]
     list_display = ["name", "local_name", "romanization", "kind", "country", "locality", "parent"]
-    list_filter = ["kind", "country", "sectors"]
+    list_filter = ["kind", UsedCountryFilter, "sectors"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent", "sectors"]
     inlines = [ContactInline, RelationInline, ChildrenInline]
@@ -265,9 +295,10 @@ class OrganizationRelationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+class ContactAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+    resource_classes = [ContactResource]
     list_display = ["name", "local_name", "organization", "title", "email", "is_active"]
-    list_filter = ["is_active", "organization__kind", "organization__country", "messaging_app"]
+    list_filter = ["is_active", "organization__kind", ContactCountryFilter, "messaging_app"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     date_hierarchy = "created_at"
@@ -319,8 +350,6 @@ class PartnershipCountryFilter(admin.SimpleListFilter):
             .distinct()
             .order_by("country")
         )
-        from django_countries import countries as country_names
-
         return [(code, country_names.name(code)) for code in countries if code]
 
     def queryset(self, request, queryset):

@@ -13,6 +13,8 @@ from django.urls import reverse
 from partnerships.models import (
     Action,
     ApiToken,
+    Contact,
+    Organization,
     Partnership,
     ReminderLog,
     Stage,
@@ -315,3 +317,22 @@ def test_an_admin_sets_a_persons_language_on_their_user_page(admin_user, owner):
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert owner.crm_profile.language == "fr"
+
+
+def test_admin_country_filters_offer_only_countries_in_use(admin_user):
+    factories.OrganizationFactory(name="Ville de Chambéry", country="FR")
+    zhangjiakou = factories.OrganizationFactory(name="Zhangjiakou", country="CN")
+    factories.ContactFactory(organization=zhangjiakou, name="Li Wei")
+    client = client_for(admin_user)
+
+    organizations = client.get(admin_url(Organization, "changelist"))
+    contacts = client.get(admin_url(Contact, "changelist"), {"organization__country": "CN"})
+
+    choices = [
+        choice["display"]
+        for spec in organizations.context["cl"].filter_specs
+        if getattr(spec, "parameter_name", None) == "country"
+        for choice in spec.choices(organizations.context["cl"])
+    ]
+    assert choices == ["All", "China", "France"]
+    assert [contact.name for contact in contacts.context["cl"].result_list] == ["Li Wei"]
