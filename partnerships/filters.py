@@ -14,7 +14,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from partnerships import text_search
 from partnerships.models import (
     Action,
     ActionSide,
@@ -279,20 +278,7 @@ class ActionFilter(filters.FilterSet):
         fields = []
 
     def filter_search(self, qs, name, value):
-        if not value:
-            return qs
-        result = Q()
-        # Action titles have no normalized column: each word is looked for as
-        # typed (accents included) and normalized, so "hôtel" and "hotel" both
-        # find "Réserver l'hôtel" and "Hotel booking".
-        for word in value.split()[:8]:
-            term = text_search.normalize(word)
-            result &= (
-                Q(title__icontains=word)
-                | Q(title__icontains=term)
-                | Q(partnership__search_text__contains=term)
-            )
-        return qs.filter(result)
+        return qs.search(value) if value else qs
 
     def filter_overdue(self, qs, name, value):
         wanted = _truthy(value)

@@ -56,3 +56,20 @@ def test_partnerships_are_found_by_title_or_by_a_partys_local_name(owner):
 
     assert set(Partnership.objects.search("太舞")) == {by_party}
     assert set(Partnership.objects.search("teleski")) == {by_title}
+
+
+@pytest.mark.django_db
+def test_actions_have_a_normalized_search_column_filled_for_existing_rows_too():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from partnerships.models import Action
+
+    action = factories.ActionFactory(title="Réserver l'HÔTEL à Zhangjiakou")
+    assert action.search_text == "reserver l'hotel a zhangjiakou"
+    Action.objects.filter(pk=action.pk).update(search_text="")  # a row from before 0010
+
+    import_module("partnerships.migrations.0010_action_search_text").fill(apps, None)
+
+    assert list(Action.objects.search("HOTEL zhangjiakou")) == [action]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partnerships import text_search
 from partnerships.models.base import (
     SoftDeleteManager,
     SoftDeleteModel,
@@ -43,6 +44,14 @@ class Priority(models.TextChoices):
 
 
 class ActionQuerySet(models.QuerySet):
+    def search(self, query: str | None) -> ActionQuerySet:
+        """Accent- and case-insensitive: every word of ``query`` is in the
+        action's title or in its partnership's names."""
+        result = Q()
+        for term in text_search.search_terms(query):
+            result &= Q(search_text__contains=term) | Q(partnership__search_text__contains=term)
+        return self.filter(result)
+
     def pending(self) -> ActionQuerySet:
         """Neither done nor cancelled."""
         return self.filter(status__in=ActionStatus.pending())
@@ -150,8 +159,9 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
         editable=False,
         help_text=_("Set on actions the system creates, so it creates each one once."),
     )
+    search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ActionManager()
     all_objects = models.Manager.from_queryset(ActionQuerySet)()
 
@@ -190,6 +200,13 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return text_search.build_search_text([self.title])
 
     def get_absolute_url(self) -> str:
         return reverse("actions:detail", args=[self.pk])

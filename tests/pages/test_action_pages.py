@@ -102,6 +102,9 @@ def todo(owner, teammate, partnership):
         ({"search": "chengdu"}, ["theirs", "soon"]),
         ({"search": "hôtel"}, ["late"]),
         ({"search": "Réserver"}, ["late"]),
+        ({"search": "RÉSERVER L'HOTEL"}, ["late"]),
+        ({"search": "reserver"}, ["late"]),
+        ({"search": "AGENDA chengdu"}, ["soon"]),
     ],
 )
 def test_the_action_lists_show_what_their_filters_say(owner, partnership, todo, query, expected):

@@ -323,20 +323,20 @@ class Command(BaseCommand):
                     last_active, due - datetime.timedelta(self.random.randint(14, 180))
                 )
                 closed = status in (ActionStatus.DONE, ActionStatus.CANCELLED)
-                rows.append(
-                    Action(
-                        title=f"Follow-up {j + 1}: {partnership.title}",
-                        owner=self.random.choice(users),
-                        side=self.random.choice(ActionSide.values),
-                        priority=self.random.choice(Priority.values),
-                        status=status,
-                        due_date=due,
-                        partnership=partnership,
-                        lead_organization=self.random.choice(orgs) if j == 0 else None,
-                        completed_on=max(created_on, min(due, last_active)) if closed else None,
-                        created_at=self._working_hours(created_on),
-                    )
+                action = Action(
+                    title=f"Follow-up {j + 1}: {partnership.title}",
+                    owner=self.random.choice(users),
+                    side=self.random.choice(ActionSide.values),
+                    priority=self.random.choice(Priority.values),
+                    status=status,
+                    due_date=due,
+                    partnership=partnership,
+                    lead_organization=self.random.choice(orgs) if j == 0 else None,
+                    completed_on=max(created_on, min(due, last_active)) if closed else None,
+                    created_at=self._working_hours(created_on),
                 )
+                action.search_text = action.build_search_text()
+                rows.append(action)
         with explicit_creation_times(Action):
             Action.objects.bulk_create(rows, batch_size=BATCH)
 
