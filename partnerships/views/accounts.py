@@ -35,8 +35,8 @@ def profile_context(request: HttpRequest) -> dict:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch (a cookie for this browser), which also stores
-    the choice on a signed-in person's profile: their next sign-in, on any
-    device, and their reminder e-mails use it."""
+    the choice on a signed-in person's profile: their next sign-in on another
+    device, and their reminder e-mails, use it."""
     from partnerships.models import UserProfile
 
     response = i18n.set_language(request)
@@ -50,7 +50,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 class SignInView(auth_views.LoginView):
-    """Sign-in that switches to the language the person chose last."""
+    """Sign-in that keeps the language chosen last: the one picked on the
+    sign-in page if any (and stored for next time), else the profile's."""
 
     redirect_authenticated_user = True
 
@@ -58,13 +59,14 @@ class SignInView(auth_views.LoginView):
         from partnerships.models import UserProfile
 
         response = super().form_valid(form)
-        language = (
-            UserProfile.objects.filter(user=form.get_user())
-            .values_list("language", flat=True)
-            .first()
-        )
-        if language and check_for_language(language):
-            remember_language(response, language)
+        profile = UserProfile.objects.for_user(form.get_user())
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in dict(settings.LANGUAGES):
+            if profile.language != chosen:
+                profile.language = chosen
+                profile.save(update_fields=["language"])
+        elif profile.language and check_for_language(profile.language):
+            remember_language(response, profile.language)
         return response
 
 

@@ -293,15 +293,16 @@ def test_the_language_chosen_is_stored_on_the_profile_and_restored_at_sign_in(ow
     assert '<html lang="fr">' in elsewhere.get("/").content.decode()
 
 
-def test_signing_in_without_a_stored_language_leaves_the_browser_choice(owner):
+def test_a_language_chosen_on_the_sign_in_page_wins_and_is_stored(owner):
+    switch_language(client_for(owner), "fr")  # stored on the profile earlier
     client = Client()
-    switch_language(client, "fr", "/accounts/login/")  # before signing in: nothing to store
+    switch_language(client, "en", "/accounts/login/")  # chosen before signing in
 
     response = client.post("/accounts/login/", {"username": "owner", "password": "password"})
 
-    assert "django_language" not in response.cookies
-    assert not UserProfile.objects.filter(user=owner).exclude(language="").exists()
-    assert '<html lang="fr">' in client.get("/").content.decode()
+    assert "django_language" not in response.cookies  # the browser's choice stands
+    assert UserProfile.objects.get(user=owner).language == "en"
+    assert '<html lang="en">' in client.get("/").content.decode()
 
 
 def test_an_unknown_language_is_not_stored(owner):
