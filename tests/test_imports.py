@@ -268,3 +268,26 @@ def test_staff_and_managers_cannot_import(owner, manager):
         response = client_for(person).get(f"{ORGANIZATIONS}import/")
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("upload", "file_format", "message"),
+    [
+        (csv_file([["name", "kind"], ["Foo", "city"]]), CSV, "file headers: country"),
+        (SimpleUploadedFile("broken.xlsx", b"\x00garbage"), XLSX, "while trying to read file"),
+        (
+            SimpleUploadedFile("latin1.csv", "name,country\nChambéry,FR\n".encode("latin-1")),
+            CSV,
+            "while trying to read file",
+        ),
+        (SimpleUploadedFile("empty.csv", b""), CSV, "The submitted file is empty."),
+    ],
+    ids=["missing-column", "not-excel", "not-utf8", "empty"],
+)
+def test_an_unreadable_file_is_refused_with_a_message(admin_user, upload, file_format, message):
+    response = preview(client_for(admin_user), ORGANIZATIONS, upload, file_format)
+
+    assert response.status_code == 200
+    assert message in text_of(response).replace("&#x27;", "'")
+    assert 'name="confirm"' not in response.content.decode()
+    assert not Organization.objects.exists()
