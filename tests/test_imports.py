@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from partnerships.imports import ContactResource
 from partnerships.models import Contact, Organization, Sector
 from tests import factories
 from tests.conftest import client_for
@@ -248,19 +249,7 @@ def test_exports_neutralise_formulas_and_import_back_unchanged(admin_user, hebei
     assert (contact.name, contact.phone) == ("=HYPERLINK(1)", "+86 311 8765 4321")
 
 
-FIELDS = [
-    "organization",
-    "name",
-    "local_name",
-    "title",
-    "email",
-    "phone",
-    "messaging_app",
-    "messaging_handle",
-    "languages",
-    "notes",
-    "is_active",
-]
+FIELDS = ContactResource.Meta.fields
 
 
 def test_staff_and_managers_cannot_import(owner, manager):
