@@ -13,15 +13,16 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess:
+SHOW_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, settings.DEBUG)"
+)
+
+
+def run_python(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, settings.DEBUG)",
-        ],
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "crm.settings", **env},
         capture_output=True,
@@ -30,10 +31,26 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_without_debug_a_secret_key_is_required():
-    result = load_settings(DJANGO_DEBUG="false")
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    return run_python("-c", SHOW_SETTINGS, **env)
+
+
+@pytest.mark.parametrize("entry_point", ["crm.wsgi", "crm.asgi"])
+def test_without_debug_the_app_refuses_to_serve_without_a_secret_key(entry_point):
+    refused = run_python("-c", f"import {entry_point}", DJANGO_DEBUG="false")
+    served = run_python("-c", f"import {entry_point}", DJANGO_SECRET_KEY="k" * 50)
+
+    assert refused.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in refused.stderr
+    assert served.returncode == 0, served.stderr
+
+
+def test_management_commands_run_without_a_secret_key():
+    """Deploy scripts migrate before the key is in place; nothing is signed."""
+    result = run_python("manage.py", "makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_a_bad_boolean_is_refused_with_its_value():
