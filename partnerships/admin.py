@@ -235,17 +235,20 @@ class UsedCountryFilter(admin.SimpleListFilter):
     title = _("country")
     parameter_name = "country"
     field_path = "country"
+    across_many = False  # the path crosses a to-many relation: DISTINCT needed
+
+    def organizations(self) -> QuerySet:
+        return Organization.objects.all()
 
     def lookups(self, request, model_admin):
-        codes = Organization.objects.order_by().values_list("country", flat=True).distinct()
-        return sorted(
-            ((code, country_names.name(code)) for code in codes if code), key=lambda c: c[1]
-        )
+        codes = self.organizations().countries_in_use()
+        return sorted(((code, country_names.name(code)) for code in codes), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.field_path: self.value()})
-        return queryset
+        if not self.value():
+            return queryset
+        matching = queryset.filter(**{self.field_path: self.value()})
+        return matching.distinct() if self.across_many else matching
 
 
 class ContactCountryFilter(UsedCountryFilter):
@@ -339,23 +342,13 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
-class PartnershipCountryFilter(admin.SimpleListFilter):
+class PartnershipCountryFilter(UsedCountryFilter):
     title = _("party country")
-    parameter_name = "country"
+    field_path = "parties__organization__country"
+    across_many = True
 
-    def lookups(self, request, model_admin):
-        countries = (
-            Organization.objects.filter(party_roles__isnull=False)
-            .values_list("country", flat=True)
-            .distinct()
-            .order_by("country")
-        )
-        return [(code, country_names.name(code)) for code in countries if code]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(parties__organization__country=self.value()).distinct()
-        return queryset
+    def organizations(self) -> QuerySet:
+        return Organization.objects.filter(party_roles__isnull=False)
 
 
 class PartnershipOrgKindFilter(admin.SimpleListFilter):

@@ -65,9 +65,6 @@ class CountrySelectMultiple(forms.SelectMultiple):
     def optgroups(self, name, value, attrs=None):
         from partnerships.models import Organization
 
-        # order_by() drops the default ordering by name, which DISTINCT would
-        # otherwise include: one row per country, not one per organization.
-        countries = Organization.objects.order_by().values_list("country", flat=True).distinct()
-        used = set(countries) | set(value)
+        used = Organization.objects.countries_in_use() | set(value)
         self.choices = [(code, label) for code, label in self.choices if code in used]
         return super().optgroups(name, value, attrs)

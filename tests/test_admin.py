@@ -336,3 +336,21 @@ def test_admin_country_filters_offer_only_countries_in_use(admin_user):
     ]
     assert choices == ["All", "China", "France"]
     assert [contact.name for contact in contacts.context["cl"].result_list] == ["Li Wei"]
+
+
+def test_the_partnership_country_filter_lists_party_countries_and_each_partnership_once(
+    admin_user, owner
+):
+    factories.OrganizationFactory(name="Not a party", country="JP")
+    partnership = factories.PartnershipFactory(owner=owner, title="Hebei – Zhangjiakou")
+    for name in ("Hebei Province", "Zhangjiakou"):
+        factories.PartnershipPartyFactory(
+            partnership=partnership, organization=factories.OrganizationFactory(name=name)
+        )
+
+    response = client_for(admin_user).get(admin_url(Partnership, "changelist"), {"country": "CN"})
+
+    changelist = response.context["cl"]
+    assert list(changelist.result_list) == [partnership]
+    (spec,) = [s for s in changelist.filter_specs if getattr(s, "parameter_name", "") == "country"]
+    assert [choice["display"] for choice in spec.choices(changelist)] == ["All", "China"]

@@ -62,6 +62,12 @@ class OrganizationQuerySet(models.QuerySet):
         """What a list row shows: the parent's name, without one query per row."""
         return self.select_related("parent")
 
+    def countries_in_use(self) -> set[str]:
+        """The country codes these organizations are in, one query. order_by()
+        drops the default ordering by name, which DISTINCT would otherwise
+        include (one row per organization instead of per country)."""
+        return set(self.order_by().values_list("country", flat=True).distinct()) - {""}
+
     def near_duplicates_of(self, name: str, *, country: str | None = None) -> OrganizationQuerySet:
         """Organizations whose name differs from ``name`` only by case, accents,
         spacing or punctuation (in the same country when one is given)."""
