@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db.models import Q, TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from partnerships.models import (
     Sector,
 )
 
-LANGUAGES = ("en", "fr")
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def _text(value) -> str:
@@ -116,7 +117,7 @@ class OrganizationWidget(widgets.ForeignKeyWidget):
             Organization.objects.filter(Q(local_name=text) | Q(romanization__iexact=text))[:10]
         )
         if len(matches) > 1 and row:
-            country = CountryWidget().clean((row or {}).get(self.country_column))
+            country = CountryWidget().clean(row.get(self.country_column))
             matches = [match for match in matches if match.country == country] or matches
         if not matches:
             raise ValueError(_("No organization is named “%(name)s”.") % {"name": text})

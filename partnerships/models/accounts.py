@@ -77,6 +77,16 @@ class UserProfile(models.Model):
     def preferred_language(self) -> str:
         return self.language or settings.LANGUAGE_CODE
 
+    def choose_language(self, language: str) -> bool:
+        """Store ``language`` as the one chosen last; False (and nothing
+        stored) when the site does not offer it."""
+        if language not in dict(settings.LANGUAGES):
+            return False
+        if self.language != language:
+            self.language = language
+            self.save(update_fields=["language"])
+        return True
+
     def reset_calendar_token(self) -> str:
         """A new secret: the old feed address stops working at once."""
         self.calendar_token = new_calendar_token()

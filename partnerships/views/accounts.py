@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import check_for_language
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
@@ -40,12 +39,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     from partnerships.models import UserProfile
 
     response = i18n.set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        profile = UserProfile.objects.for_user(request.user)
-        if profile.language != language:
-            profile.language = language
-            profile.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        UserProfile.objects.for_user(request.user).choose_language(request.POST.get("language", ""))
     return response
 
 
@@ -61,16 +56,12 @@ class SignInView(auth_views.LoginView):
         response = super().form_valid(form)
         profile = UserProfile.objects.for_user(form.get_user())
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if chosen in dict(settings.LANGUAGES):
-            if profile.language != chosen:
-                profile.language = chosen
-                profile.save(update_fields=["language"])
-        elif profile.language and check_for_language(profile.language):
-            remember_language(response, profile.language)
+        if not profile.choose_language(chosen) and profile.language:
+            set_language_cookie(response, profile.language)
         return response
 
 
-def remember_language(response: HttpResponse, language: str) -> None:
+def set_language_cookie(response: HttpResponse, language: str) -> None:
     """Set the language cookie as Django's own language switch does."""
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
