@@ -783,14 +783,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("role"))
     def role(self, obj) -> str:
-        if obj.is_superuser:
-            return gettext("Admin")
-        names = {group.name for group in obj.groups.all()}
-        if permissions.MANAGER_GROUP in names:
-            return gettext("Manager")
-        if permissions.STAFF_GROUP in names:
-            return gettext("Staff")
-        return "—"
+        return permissions.role_label(obj) or "—"
 
 
 @admin.register(ApiToken)

@@ -15,9 +15,14 @@ nothing until an admin gives it one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import update_wrapper
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -31,12 +36,52 @@ MANAGER_GROUP = "Manager"
 ROLE_GROUPS = (STAFF_GROUP, MANAGER_GROUP)
 
 
+class Refused(PermissionDenied):
+    """A rule of this module said no; ``str()`` is the sentence for the user."""
+
+
+class Rule:
+    """A permission check and the one sentence that explains its refusal.
+
+    Call it for the answer (``can_edit_action(user, action)``), or ``require``
+    it to refuse with its sentence: pages show a 403 page with it, the API a
+    403 body, the admin a message."""
+
+    def __init__(self, check: Callable[..., bool], refusal: str | Promise) -> None:
+        self.check = check
+        self.refusal = refusal
+        update_wrapper(self, check)
+
+    def __call__(self, user: User, *objects: Any) -> bool:
+        return bool(self.check(user, *objects))
+
+    def require(self, user: User, *objects: Any) -> None:
+        if not self(user, *objects):
+            raise Refused(str(self.refusal))
+
+    def __repr__(self) -> str:
+        return f"<Rule {self.__name__}>"
+
+
+def rule(refusal: str | Promise) -> Callable[[Callable[..., bool]], Rule]:
+    """``@rule("Only … can …")`` above a check makes it a :class:`Rule`."""
+
+    def decorate(check: Callable[..., bool]) -> Rule:
+        return Rule(check, refusal)
+
+    return decorate
+
+
 def _group_names(user: User) -> frozenset[str]:
-    """The user's role groups, read once per request and kept on the user object."""
+    """The user's role groups, read once per request and kept on the user object
+    (from the prefetched groups when a list prefetched them)."""
     cached = getattr(user, "_crm_groups", None)
     if cached is None:
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
         if not user.is_authenticated:
             cached = frozenset()
+        elif prefetched is not None:
+            cached = frozenset(g.name for g in prefetched if g.name in ROLE_GROUPS)
         else:
             cached = frozenset(
                 user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True)
@@ -76,9 +121,18 @@ def role_name(user: User) -> str:
     return ""
 
 
+ROLE_LABELS = {"admin": _("Admin"), "manager": _("Manager"), "staff": _("Staff")}
+
+
+def role_label(user: User) -> str:
+    """The role as the pages and the admin name it ("" without a role)."""
+    return str(ROLE_LABELS.get(role_name(user), ""))
+
+
 # Reading ---------------------------------------------------------------------
 
 
+@rule(_("Your account has no role yet. Ask an administrator to add you to Staff or Manager."))
 def can_use_app(user: User) -> bool:
     """Signed in, active and given a role."""
     return is_staff_member(user)
@@ -95,25 +149,36 @@ def visible(user: User, queryset: QuerySet) -> QuerySet:
     return queryset if can_use_app(user) else queryset.none()
 
 
+@rule(_("The history of records is for managers."))
 def can_view_history(user: User) -> bool:
     return is_manager(user)
 
 
+@rule(_("Reports are for managers."))
 def can_view_reports(user: User) -> bool:
     return is_manager(user)
 
 
+@rule(_("Exports are for managers."))
 def can_export(user: User) -> bool:
     return is_manager(user)
 
 
+@rule(_("This document is not available."))
 def can_download_document(user: User, document: Document) -> bool:
     return can_use_app(user) and document.partnership.deleted_at is None
+
+
+@rule(_("The administration pages are for administrators."))
+def can_administer(user: User) -> bool:
+    """The Django admin: every record, users and roles, reference data."""
+    return is_admin(user)
 
 
 # Creating --------------------------------------------------------------------
 
 
+@rule(_("Your role does not allow creating records."))
 def can_create(user: User) -> bool:
     """Partnerships, meetings, actions, organizations and contacts."""
     return can_use_app(user)
@@ -122,36 +187,52 @@ def can_create(user: User) -> bool:
 # Partnerships ------------------------------------------------------------------
 
 
+def _is_partnership_member(user: User, partnership: Partnership) -> bool:
+    return is_manager(user) or (can_use_app(user) and partnership.is_member(user))
+
+
+@rule(_("Only the owner, the team and managers can edit this partnership."))
 def can_edit_partnership(user: User, partnership: Partnership) -> bool:
     """The owner, a team member, or a manager."""
-    if is_manager(user):
-        return True
-    return can_use_app(user) and partnership.is_member(user)
+    return _is_partnership_member(user, partnership)
 
 
+@rule(_("Only the owner, the team and managers can move this partnership."))
 def can_move_partnership(user: User, partnership: Partnership) -> bool:
-    return can_edit_partnership(user, partnership)
+    return _is_partnership_member(user, partnership)
 
 
+@rule(_("Only the owner, the team and managers can change this partnership's status."))
 def can_change_partnership_status(user: User, partnership: Partnership) -> bool:
-    return can_edit_partnership(user, partnership)
+    return _is_partnership_member(user, partnership)
 
 
+@rule(_("Only managers can reassign a partnership."))
 def can_reassign_partnership(user: User, partnership: Partnership) -> bool:
     return is_manager(user)
 
 
+@rule(_("Only the owner, the team and managers can add documents to this partnership."))
 def can_upload_document(user: User, partnership: Partnership) -> bool:
-    return can_edit_partnership(user, partnership)
+    return _is_partnership_member(user, partnership)
 
 
+@rule(_("Only managers can delete documents."))
 def can_delete_document(user: User, document: Document) -> bool:
     return is_manager(user)
+
+
+def require_owner_change(rule: Rule, user: User, record: Any, owner: Any) -> None:
+    """A write that gives ``record`` another owner is a reassignment: it needs
+    ``rule`` (sending the current owner back is harmless)."""
+    if owner is not None and owner.pk != record.owner_id:
+        rule.require(user, record)
 
 
 # Meetings --------------------------------------------------------------------
 
 
+@rule(_("Only whoever logged or attended this meeting, and managers, can edit it."))
 def can_edit_meeting(user: User, meeting: Meeting) -> bool:
     """Whoever logged it, an internal attendee, or a manager."""
     if is_manager(user):
@@ -166,29 +247,36 @@ def can_edit_meeting(user: User, meeting: Meeting) -> bool:
 # Actions ---------------------------------------------------------------------
 
 
+def _is_action_owner(user: User, action: Action) -> bool:
+    return is_manager(user) or (can_use_app(user) and action.owner_id == user.pk)
+
+
+@rule(_("Only the owner of this action and managers can change it."))
 def can_edit_action(user: User, action: Action) -> bool:
-    """The owner or a manager: edit, complete, cancel, reopen."""
-    if is_manager(user):
-        return True
-    return can_use_app(user) and action.owner_id == user.pk
+    """The owner or a manager: edit, cancel, reopen."""
+    return _is_action_owner(user, action)
 
 
+@rule(_("Only the owner of this action and managers can complete it."))
 def can_complete_action(user: User, action: Action) -> bool:
-    return can_edit_action(user, action)
+    return _is_action_owner(user, action)
 
 
+@rule(_("Only the owner of this action and managers can reassign it."))
 def can_reassign_action(user: User, action: Action) -> bool:
-    return can_edit_action(user, action)
+    return _is_action_owner(user, action)
 
 
 # Organizations and contacts ---------------------------------------------------------
 
 
+@rule(_("Your role does not allow editing organizations."))
 def can_edit_organization(user: User, organization=None) -> bool:
     """Shared reference data: any staff member corrects it; history keeps track."""
     return can_use_app(user)
 
 
+@rule(_("Your role does not allow editing contacts."))
 def can_edit_contact(user: User, contact=None) -> bool:
     return can_use_app(user)
 
@@ -196,10 +284,12 @@ def can_edit_contact(user: User, contact=None) -> bool:
 # Deleting --------------------------------------------------------------------
 
 
+@rule(_("Only managers and admins can delete."))
 def can_delete(user: User, obj=None) -> bool:
     """Soft delete of partnerships, meetings and actions: managers and admins."""
     return is_manager(user)
 
 
+@rule(_("Only managers and admins can restore."))
 def can_restore(user: User, obj=None) -> bool:
     return is_manager(user)

@@ -2,49 +2,33 @@
 
 A view says which rule of the permission module guards each of its actions
 (``create_rule`` for creation, ``object_rules`` for what is done to one record);
-this class asks that rule and turns a refusal into a 403 with a message saying
-who may do it. Anonymous requests get a 401 (DRF does that when no
+this class asks that rule and turns a refusal into a 403 with the rule's own
+sentence saying who may do it. Anonymous requests get a 401 (DRF does that when no
 authentication succeeded). What a user may *see* is decided by the view's
 ``get_queryset`` through ``permissions.visible`` and friends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from partnerships import permissions
+from partnerships.permissions import Rule
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
-NO_ROLE_MESSAGE = _(
-    "Your account has no role yet. Ask an administrator to add you to Staff or Manager."
-)
 NOT_ALLOWED_MESSAGE = _("You are not allowed to do this.")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One check of the permission module, and what to say when it refuses."""
-
-    check: Callable[..., bool]
-    message: str | Promise = NOT_ALLOWED_MESSAGE
-
-    def allows(self, user: Any, obj: Any = None) -> bool:
-        return bool(self.check(user) if obj is None else self.check(user, obj))
 
 
 class HasRole(BasePermission):
     """Signed in, active, and given a role (staff, manager or admin)."""
 
-    message = NO_ROLE_MESSAGE
+    message = permissions.can_use_app.refusal
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return permissions.can_use_app(request.user)
@@ -73,7 +57,7 @@ class CrmPermission(HasRole):
         if rule is None:
             self.message = NOT_ALLOWED_MESSAGE
             return False
-        if rule.allows(user, obj):
+        if rule(user) if obj is None else rule(user, obj):
             return True
-        self.message = rule.message
+        self.message = rule.refusal
         return False

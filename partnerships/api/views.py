@@ -19,13 +19,11 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,7 +32,6 @@ from rest_framework.serializers import BaseSerializer
 from partnerships import filters, lifecycle, permissions
 from partnerships.api import serializers
 from partnerships.api.filtering import DocumentFilter, StageChangeFilter, UserFilter
-from partnerships.api.permissions import Rule
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -47,12 +44,9 @@ from partnerships.models import (
     Sector,
     StageChange,
 )
+from partnerships.permissions import Rule
 
 User = get_user_model()
-
-CREATE = Rule(permissions.can_create, _("Your role does not allow creating records."))
-DELETE = Rule(permissions.can_delete, _("Only managers and admins can delete."))
-RESTORE = Rule(permissions.can_restore, _("Only managers and admins can restore."))
 
 
 @csrf_exempt  # it changes nothing; a refused CSRF check would answer in HTML
@@ -79,7 +73,7 @@ class CrmViewSet(viewsets.GenericViewSet):
     """What every resource shares: id look-ups, the rules that guard writes,
     and answers that show a record as a GET of it would."""
 
-    create_rule: Rule | None = CREATE
+    create_rule: Rule | None = permissions.can_create
     object_rules: dict[str, Rule] = {}
     create_serializer_class: type[BaseSerializer] | None = None
 
@@ -133,7 +127,7 @@ class EditableViewSet(
 
 
 class SoftDeleteViewSet(mixins.DestroyModelMixin, EditableViewSet):
-    """Adds DELETE (soft: the record is hidden, a manager can restore it) and
+    """Adds permissions.can_delete (soft: the record is hidden, a manager can restore it) and
     ``POST .../restore/``."""
 
     def perform_destroy(self, instance: Model) -> None:
@@ -151,10 +145,9 @@ def _visible(request: Request, queryset: QuerySet) -> QuerySet:
 
 def refuse_unallowed_reassignment(request: Request, serializer: BaseSerializer, rule: Rule) -> None:
     """An update that changes the owner is a reassignment, which has its own rule."""
-    record = serializer.instance
-    owner = serializer.validated_data.get("owner")
-    if owner is not None and owner.pk != record.owner_id and not rule.allows(request.user, record):
-        raise PermissionDenied(rule.message)
+    permissions.require_owner_change(
+        rule, request.user, serializer.instance, serializer.validated_data.get("owner")
+    )
 
 
 # Reference data and people ------------------------------------------------------------
@@ -194,20 +187,18 @@ class AbandonReasonViewSet(ReadOnlyViewSet):
 
 # Organizations and contacts -------------------------------------------------------------
 
-EDIT_ORGANIZATION = Rule(
-    permissions.can_edit_organization, _("Your role does not allow editing organizations.")
-)
-EDIT_CONTACT = Rule(permissions.can_edit_contact, _("Your role does not allow editing contacts."))
-
 
 class OrganizationViewSet(EditableViewSet):
-    """Organizations. There is no DELETE: partnerships, contacts and actions
+    """Organizations. There is no permissions.can_delete: partnerships, contacts and actions
     point to them (admins merge or remove them in the Django admin)."""
 
     queryset = Organization.objects.all()
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filters.OrganizationFilter
-    object_rules = {"update": EDIT_ORGANIZATION, "partial_update": EDIT_ORGANIZATION}
+    object_rules = {
+        "update": permissions.can_edit_organization,
+        "partial_update": permissions.can_edit_organization,
+    }
 
     def get_queryset(self) -> QuerySet:
         organizations = Organization.objects.for_list().prefetch_related("sectors")
@@ -215,34 +206,21 @@ class OrganizationViewSet(EditableViewSet):
 
 
 class ContactViewSet(EditableViewSet):
-    """Contacts. There is no DELETE: untick ``is_active`` when someone leaves."""
+    """Contacts. There is no permissions.can_delete: untick ``is_active`` when someone leaves."""
 
     queryset = Contact.objects.all()
     serializer_class = serializers.ContactSerializer
     filterset_class = filters.ContactFilter
-    object_rules = {"update": EDIT_CONTACT, "partial_update": EDIT_CONTACT}
+    object_rules = {
+        "update": permissions.can_edit_contact,
+        "partial_update": permissions.can_edit_contact,
+    }
 
     def get_queryset(self) -> QuerySet:
         return _visible(self.request, Contact.objects.for_list())
 
 
 # Partnerships ---------------------------------------------------------------------------
-
-EDIT_PARTNERSHIP = Rule(
-    permissions.can_edit_partnership,
-    _("Only the owner, the team and managers can edit this partnership."),
-)
-MOVE_PARTNERSHIP = Rule(
-    permissions.can_move_partnership,
-    _("Only the owner, the team and managers can move this partnership."),
-)
-REASSIGN_PARTNERSHIP = Rule(
-    permissions.can_reassign_partnership, _("Only managers can reassign a partnership.")
-)
-CHANGE_PARTNERSHIP_STATUS = Rule(
-    permissions.can_change_partnership_status,
-    _("Only the owner, the team and managers can change this partnership's status."),
-)
 
 
 @extend_schema_view(
@@ -263,12 +241,12 @@ class PartnershipViewSet(SoftDeleteViewSet):
     create_serializer_class = serializers.PartnershipCreateSerializer
     filterset_class = filters.PartnershipFilter
     object_rules = {
-        "update": EDIT_PARTNERSHIP,
-        "partial_update": EDIT_PARTNERSHIP,
-        "move": MOVE_PARTNERSHIP,
-        "change_status": CHANGE_PARTNERSHIP_STATUS,
-        "destroy": DELETE,
-        "restore": RESTORE,
+        "update": permissions.can_edit_partnership,
+        "partial_update": permissions.can_edit_partnership,
+        "move": permissions.can_move_partnership,
+        "change_status": permissions.can_change_partnership_status,
+        "destroy": permissions.can_delete,
+        "restore": permissions.can_restore,
     }
 
     def get_queryset(self) -> QuerySet:
@@ -284,7 +262,9 @@ class PartnershipViewSet(SoftDeleteViewSet):
         return serializer.save(created_by=self.request.user)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
-        refuse_unallowed_reassignment(self.request, serializer, REASSIGN_PARTNERSHIP)
+        refuse_unallowed_reassignment(
+            self.request, serializer, permissions.can_reassign_partnership
+        )
         super().perform_update(serializer)
 
     @extend_schema(
@@ -357,11 +337,6 @@ class StageChangeViewSet(ReadOnlyViewSet):
 
 # Meetings ------------------------------------------------------------------------------
 
-EDIT_MEETING = Rule(
-    permissions.can_edit_meeting,
-    _("Only whoever logged or attended this meeting, and managers, can edit it."),
-)
-
 
 @extend_schema_view(
     create=extend_schema(
@@ -380,10 +355,10 @@ class MeetingViewSet(SoftDeleteViewSet):
     create_serializer_class = serializers.MeetingCreateSerializer
     filterset_class = filters.MeetingFilter
     object_rules = {
-        "update": EDIT_MEETING,
-        "partial_update": EDIT_MEETING,
-        "destroy": DELETE,
-        "restore": RESTORE,
+        "update": permissions.can_edit_meeting,
+        "partial_update": permissions.can_edit_meeting,
+        "destroy": permissions.can_delete,
+        "restore": permissions.can_restore,
     }
 
     def get_queryset(self) -> QuerySet:
@@ -404,18 +379,6 @@ class MeetingViewSet(SoftDeleteViewSet):
 
 # Actions -------------------------------------------------------------------------------
 
-EDIT_ACTION = Rule(
-    permissions.can_edit_action, _("Only the owner of this action and managers can change it.")
-)
-REASSIGN_ACTION = Rule(
-    permissions.can_reassign_action,
-    _("Only the owner of this action and managers can reassign it."),
-)
-COMPLETE_ACTION = Rule(
-    permissions.can_complete_action,
-    _("Only the owner of this action and managers can complete it."),
-)
-
 
 @extend_schema_view(
     create=extend_schema(
@@ -435,13 +398,13 @@ class ActionViewSet(SoftDeleteViewSet):
     create_serializer_class = serializers.ActionCreateSerializer
     filterset_class = filters.ActionFilter
     object_rules = {
-        "update": EDIT_ACTION,
-        "partial_update": EDIT_ACTION,
-        "complete": COMPLETE_ACTION,
-        "cancel": EDIT_ACTION,
-        "reopen": EDIT_ACTION,
-        "destroy": DELETE,
-        "restore": RESTORE,
+        "update": permissions.can_edit_action,
+        "partial_update": permissions.can_edit_action,
+        "complete": permissions.can_complete_action,
+        "cancel": permissions.can_edit_action,
+        "reopen": permissions.can_edit_action,
+        "destroy": permissions.can_delete,
+        "restore": permissions.can_restore,
     }
 
     def get_queryset(self) -> QuerySet:
@@ -452,7 +415,7 @@ class ActionViewSet(SoftDeleteViewSet):
         return serializer.save(created_by=self.request.user)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
-        refuse_unallowed_reassignment(self.request, serializer, REASSIGN_ACTION)
+        refuse_unallowed_reassignment(self.request, serializer, permissions.can_reassign_action)
         super().perform_update(serializer)
 
     @extend_schema(
@@ -526,7 +489,7 @@ class DocumentViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     queryset = Document.objects.all()
     serializer_class = serializers.DocumentSerializer
     create_serializer_class = serializers.DocumentUploadSerializer
-    create_rule = CREATE
+    create_rule = permissions.can_create
     filterset_class = DocumentFilter
     parser_classes = [MultiPartParser]
 
@@ -547,12 +510,7 @@ class DocumentViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         partnership = serializer.validated_data["partnership"]
-        if not permissions.can_upload_document(request.user, partnership):
-            raise PermissionDenied(
-                gettext(
-                    "Only the owner, the team and managers can add documents to this partnership."
-                )
-            )
+        permissions.can_upload_document.require(request.user, partnership)
         with transaction.atomic():
             document = serializer.save(uploaded_by=request.user)
         return Response(self.represent(document), status=http.HTTP_201_CREATED)

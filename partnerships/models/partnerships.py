@@ -54,6 +54,24 @@ class Status(models.TextChoices):
     def open(cls) -> list[str]:
         return [cls.ACTIVE, cls.ON_HOLD]
 
+    @classmethod
+    def moves_from(cls, status: str) -> list[tuple[str, str]]:
+        """The status changes offered from ``status``, as (new status, what the
+        button says), in the order the pages show them."""
+        if status == cls.ACTIVE:
+            return [
+                (cls.ON_HOLD, _("Put on hold")),
+                (cls.CONCLUDED, _("Conclude")),
+                (cls.ABANDONED, _("Abandon")),
+            ]
+        if status == cls.ON_HOLD:
+            return [
+                (cls.ACTIVE, _("Resume")),
+                (cls.CONCLUDED, _("Conclude")),
+                (cls.ABANDONED, _("Abandon")),
+            ]
+        return [(cls.ACTIVE, _("Reopen"))]
+
 
 class PartnershipKind(models.TextChoices):
     INSTITUTIONAL = "institutional", _("Institutional cooperation or twinning")

@@ -8,6 +8,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from partnerships import permissions
 from partnerships.models import Stage
 
 register = template.Library()
@@ -132,3 +133,14 @@ def uses_filters_outside(form, names: list[str]) -> bool:
         for field in form.visible_fields()
         if field.name not in names and field.name != "ordering"
     )
+
+
+@register.simple_tag(takes_context=True)
+def can(context, rule_name: str, *objects) -> bool:
+    """``{% can "complete_action" action as allowed %}``: asks the rule
+    ``permissions.can_complete_action`` for the signed-in user. Templates ask
+    this (or ``may``) and never compare owners or roles themselves."""
+    rule = getattr(permissions, f"can_{rule_name}", None)
+    if not isinstance(rule, permissions.Rule):
+        raise template.TemplateSyntaxError(f"No permission rule can_{rule_name}")
+    return rule(context["user"], *objects)

@@ -19,7 +19,7 @@ from partnerships.errors import DomainError
 from partnerships.filters import ActionFilter
 from partnerships.forms import ActionCompleteForm, ActionForm, ReassignForm
 from partnerships.models import Action
-from partnerships.views.access import require, staff_required
+from partnerships.views.access import staff_required
 from partnerships.views.forms import add_domain_error
 from partnerships.views.listing import filtered_page
 
@@ -41,7 +41,47 @@ def action_list(request: HttpRequest) -> HttpResponse:
         ActionFilter,
         permissions.visible(request.user, Action.objects.for_list()).by_urgency(),
     )
-    return render(request, "actions/list.html", {"listing": listing})
+    return render(request, "actions/list.html", {"listing": listing, "tabs": _tabs(request)})
+
+
+def _tabs(request: HttpRequest) -> list[dict[str, object]]:
+    """The ready-made views of the list, the one being shown marked current."""
+    me = str(request.user.pk)
+    g = request.GET
+    tabs = [
+        (
+            _("Mine to do"),
+            {"owner": me, "pending": "true"},
+            g.get("owner") == me and g.get("pending") == "true" and not g.get("overdue"),
+        ),
+        (
+            _("Mine overdue"),
+            {"owner": me, "overdue": "true"},
+            g.get("owner") == me and g.get("overdue") == "true",
+        ),
+        (
+            _("Everyone’s to do"),
+            {"pending": "true"},
+            not g.get("owner")
+            and g.get("pending") == "true"
+            and not g.get("overdue")
+            and not g.get("partnership"),
+        ),
+        (
+            _("All overdue"),
+            {"overdue": "true"},
+            not g.get("owner") and g.get("overdue") == "true",
+        ),
+        (
+            _("Recently done"),
+            {"status": "done", "ordering": "-updated"},
+            g.get("status") == "done",
+        ),
+    ]
+    return [
+        {"label": label, "query": urlencode(query), "current": current}
+        for label, query, current in tabs
+    ]
 
 
 @staff_required
@@ -97,7 +137,7 @@ def _action_form_page(request: HttpRequest, action: Action | None) -> HttpRespon
 @staff_required
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_create(request.user), _("You cannot create actions."))
+    permissions.can_create.require(request.user)
     return _action_form_page(request, None)
 
 
@@ -105,10 +145,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_or_404(request, pk)
-    require(
-        permissions.can_edit_action(request.user, action),
-        _("Only the owner of this action and managers can change it."),
-    )
+    permissions.can_edit_action.require(request.user, action)
     return _action_form_page(request, action)
 
 
@@ -137,12 +174,11 @@ def _after_workflow(
     return redirect(target)
 
 
-def _workflow(request: HttpRequest, pk: int, apply) -> HttpResponse:
+def _workflow(
+    request: HttpRequest, pk: int, apply, *, rule: permissions.Rule = permissions.can_edit_action
+) -> HttpResponse:
     action = _action_or_404(request, pk)
-    require(
-        permissions.can_edit_action(request.user, action),
-        _("Only the owner of this action and managers can change it."),
-    )
+    rule.require(request.user, action)
     try:
         apply(action)
     except DomainError as error:
@@ -168,7 +204,7 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
             completed_on=data.get("completed_on"),
         )
 
-    return _workflow(request, pk, apply)
+    return _workflow(request, pk, apply, rule=permissions.can_complete_action)
 
 
 @staff_required
@@ -193,10 +229,7 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_or_404(request, pk)
-    require(
-        permissions.can_reassign_action(request.user, action),
-        _("Only the owner of this action and managers can reassign it."),
-    )
+    permissions.can_reassign_action.require(request.user, action)
     form = ReassignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an active user as the new owner."))
@@ -214,7 +247,7 @@ def action_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_or_404(request, pk)
-    require(permissions.can_delete(request.user, action), _("Only managers can delete."))
+    permissions.can_delete.require(request.user, action)
     lifecycle.soft_delete(action, by=request.user)
     messages.success(request, _("Action deleted. A manager can restore it from the deleted items."))
     return redirect("actions:list")

@@ -9,14 +9,14 @@ from django.views.decorators.http import require_GET
 
 from partnerships import permissions
 from partnerships.models import Document
-from partnerships.views.access import require, staff_required
+from partnerships.views.access import staff_required
 
 
 @staff_required
 @require_GET
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document.objects.select_related("partnership"), pk=pk)
-    require(permissions.can_download_document(request.user, document), "")
+    permissions.can_download_document.require(request.user, document)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from partnerships import exports, permissions
 from partnerships.filters import ActionFilter, PartnershipFilter
 from partnerships.models import Action, ExchangeRate, Partnership
-from partnerships.views.access import require, staff_required
+from partnerships.views.access import staff_required
 
 
 def _format(request: HttpRequest) -> str:
@@ -21,7 +20,7 @@ def _format(request: HttpRequest) -> str:
 @staff_required
 @require_GET
 def export_partnerships(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_export(request.user), _("Exports are for managers."))
+    permissions.can_export.require(request.user)
     filterset = PartnershipFilter(
         request.GET, queryset=Partnership.objects.visible_to(request.user), request=request
     )
@@ -36,7 +35,7 @@ def export_partnerships(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def export_actions(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_export(request.user), _("Exports are for managers."))
+    permissions.can_export.require(request.user)
     queryset = permissions.visible(request.user, Action.objects.by_urgency())
     filterset = ActionFilter(request.GET, queryset=queryset, request=request)
     return exports.actions_export(filterset.qs, fmt=_format(request), today=timezone.localdate())

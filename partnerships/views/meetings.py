@@ -15,7 +15,7 @@ from partnerships.errors import DomainError
 from partnerships.filters import MeetingFilter
 from partnerships.forms import MeetingActionFormSet, MeetingForm
 from partnerships.models import Action, Meeting, MeetingStatus
-from partnerships.views.access import require, staff_required
+from partnerships.views.access import staff_required
 from partnerships.views.forms import add_domain_error
 from partnerships.views.listing import filtered_page
 
@@ -120,7 +120,7 @@ def _meeting_form_page(request: HttpRequest, meeting: Meeting | None) -> HttpRes
 @staff_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_create(request.user), _("You cannot log meetings."))
+    permissions.can_create.require(request.user)
     return _meeting_form_page(request, None)
 
 
@@ -128,10 +128,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
-    require(
-        permissions.can_edit_meeting(request.user, meeting),
-        _("Only whoever logged or attended this meeting, and managers, can edit it."),
-    )
+    permissions.can_edit_meeting.require(request.user, meeting)
     return _meeting_form_page(request, meeting)
 
 
@@ -139,7 +136,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
-    require(permissions.can_delete(request.user, meeting), _("Only managers can delete."))
+    permissions.can_delete.require(request.user, meeting)
     lifecycle.soft_delete(meeting, by=request.user)
     messages.success(
         request, _("Meeting deleted. A manager can restore it from the deleted items.")

@@ -21,7 +21,7 @@ from partnerships.forms import (
     QuickOrganizationForm,
 )
 from partnerships.models import Action, Contact, Meeting, Organization, Partnership
-from partnerships.views.access import require, staff_required
+from partnerships.views.access import staff_required
 from partnerships.views.json_response import SafeJsonResponse
 from partnerships.views.listing import filtered_page
 
@@ -95,7 +95,7 @@ def _organization_form_page(
 @staff_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_create(request.user), _("You cannot create organizations."))
+    permissions.can_create.require(request.user)
     return _organization_form_page(request, None)
 
 
@@ -103,10 +103,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(Organization, pk=pk)
-    require(
-        permissions.can_edit_organization(request.user, organization),
-        _("You cannot edit organizations."),
-    )
+    permissions.can_edit_organization.require(request.user, organization)
     return _organization_form_page(request, organization)
 
 
@@ -173,7 +170,7 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
 @staff_required
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_create(request.user), _("You cannot create contacts."))
+    permissions.can_create.require(request.user)
     return _contact_form_page(request, None)
 
 
@@ -181,7 +178,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(Contact, pk=pk)
-    require(permissions.can_edit_contact(request.user, contact), _("You cannot edit contacts."))
+    permissions.can_edit_contact.require(request.user, contact)
     return _contact_form_page(request, contact)
 
 
@@ -197,7 +194,7 @@ def _form_errors(form) -> dict[str, list[str]]:
 def quick_create_organization(request: HttpRequest) -> SafeJsonResponse:
     """JSON for picker.js: the new organization, or the errors and any very
     similar existing ones (which the person can pick instead)."""
-    require(permissions.can_create(request.user), _("You cannot create organizations."))
+    permissions.can_create.require(request.user)
     form = QuickOrganizationForm(request.POST)
     if not form.is_valid():
         return SafeJsonResponse({"errors": _form_errors(form)}, status=400)
@@ -234,7 +231,7 @@ def quick_create_organization(request: HttpRequest) -> SafeJsonResponse:
 @staff_required
 @require_POST
 def quick_create_contact(request: HttpRequest) -> SafeJsonResponse:
-    require(permissions.can_create(request.user), _("You cannot create contacts."))
+    permissions.can_create.require(request.user)
     form = QuickContactForm(request.POST)
     if not form.is_valid():
         return SafeJsonResponse({"errors": _form_errors(form)}, status=400)

@@ -33,7 +33,7 @@ from partnerships.models import (
     Status,
 )
 from partnerships.timeline import build_timeline
-from partnerships.views.access import require, staff_required
+from partnerships.views.access import staff_required
 from partnerships.views.forms import add_domain_error
 from partnerships.views.listing import filtered_page
 
@@ -69,7 +69,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     actions = list(Action.objects.filter(partnership=partnership).pending().for_list().by_urgency())
     user = request.user
-    can_edit = permissions.can_edit_partnership(user, partnership)
     return render(
         request,
         "partnerships/detail.html",
@@ -81,7 +80,11 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": partnership.documents.select_related("uploaded_by"),
             "timeline": build_timeline(partnership, with_edits=permissions.can_view_history(user)),
             "rates": ExchangeRate.objects.rates_on(),
-            "can_edit": can_edit,
+            "can_edit": permissions.can_edit_partnership(user, partnership),
+            "can_move": permissions.can_move_partnership(user, partnership),
+            "can_change_status": permissions.can_change_partnership_status(user, partnership),
+            "status_moves": Status.moves_from(partnership.status),
+            "can_upload": permissions.can_upload_document(user, partnership),
             "can_reassign": permissions.can_reassign_partnership(user, partnership),
             "can_delete": permissions.can_delete(user, partnership),
             "move_form": StageMoveForm(initial={"stage": _next_stage(partnership.stage)}),
@@ -102,7 +105,7 @@ def _next_stage(stage: str) -> str:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def partnership_create(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_create(request.user), _("You cannot create partnerships."))
+    permissions.can_create.require(request.user)
     form = PartnershipForm(request.POST or None, initial={"owner": request.user.pk})
     parties = PartyFormSet(request.POST or None, prefix="parties")
     if request.method == "POST" and form.is_valid() and parties.is_valid():
@@ -128,10 +131,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
-    require(
-        permissions.can_edit_partnership(request.user, partnership),
-        _("Only the owner, the team and managers can edit this partnership."),
-    )
+    permissions.can_edit_partnership.require(request.user, partnership)
     can_reassign = permissions.can_reassign_partnership(request.user, partnership)
     form = PartnershipForm(request.POST or None, instance=partnership, can_reassign=can_reassign)
     parties = PartyFormSet(request.POST or None, instance=partnership, prefix="parties")
@@ -185,10 +185,7 @@ def _lifecycle_form_page(
 @require_http_methods(["GET", "POST"])
 def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
-    require(
-        permissions.can_move_partnership(request.user, partnership),
-        _("Only the owner, the team and managers can move this partnership."),
-    )
+    permissions.can_move_partnership.require(request.user, partnership)
 
     def apply(data: dict) -> str:
         change = lifecycle.move_stage(
@@ -211,10 +208,7 @@ def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partnership_status(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
-    require(
-        permissions.can_change_partnership_status(request.user, partnership),
-        _("Only the owner, the team and managers can change this partnership's status."),
-    )
+    permissions.can_change_partnership_status.require(request.user, partnership)
 
     def apply(data: dict) -> str:
         change = lifecycle.change_status(
@@ -239,10 +233,7 @@ def partnership_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partnership_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
-    require(
-        permissions.can_reassign_partnership(request.user, partnership),
-        _("Only managers can reassign a partnership."),
-    )
+    permissions.can_reassign_partnership.require(request.user, partnership)
 
     def apply(data: dict) -> str:
         lifecycle.reassign_partnership(partnership, to=data["owner"], by=request.user)
@@ -258,10 +249,7 @@ def partnership_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
-    require(
-        permissions.can_upload_document(request.user, partnership),
-        _("Only the owner, the team and managers can add documents to this partnership."),
-    )
+    permissions.can_upload_document.require(request.user, partnership)
     form = DocumentForm(
         request.POST or None,
         request.FILES or None,
@@ -284,7 +272,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def partnership_delete(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
-    require(permissions.can_delete(request.user, partnership), _("Only managers can delete."))
+    permissions.can_delete.require(request.user, partnership)
     lifecycle.soft_delete(partnership, by=request.user)
     messages.success(
         request, _("Partnership deleted. A manager can restore it from the deleted items.")

@@ -25,7 +25,7 @@ from partnerships.pipeline import (
     column_page,
 )
 from partnerships.reports import missing_rates
-from partnerships.views.access import require, staff_required
+from partnerships.views.access import staff_required
 
 # The filters shown first; the others are under "More filters".
 PRIMARY_FILTERS = ("search", "sector", "country", "owner", "organization", "status")
@@ -124,10 +124,7 @@ def pipeline_move(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = get_object_or_404(
         Partnership.objects.visible_to(request.user).prefetch_related("team"), pk=pk
     )
-    require(
-        permissions.can_move_partnership(request.user, partnership),
-        _("Only the owner, the team and managers can move this partnership."),
-    )
+    permissions.can_move_partnership.require(request.user, partnership)
     form = StageMoveForm(request.POST)
     error, field = None, None
     if form.is_valid():

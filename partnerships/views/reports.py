@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from partnerships import charts, permissions, reports
 from partnerships.models import ExchangeRate, Stage
-from partnerships.views.access import require, staff_required
+from partnerships.views.access import staff_required
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -68,7 +68,7 @@ def period_presets(today: datetime.date) -> list[tuple[str, str, str]]:
 @staff_required
 @require_GET
 def reports_page(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_view_reports(request.user), _("Reports are for managers."))
+    permissions.can_view_reports.require(request.user)
     today = timezone.localdate()
     options = ReportOptionsForm(request.GET or None)
     period = options.period()

@@ -8,16 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partnerships import lifecycle
+from partnerships import lifecycle, permissions
 from partnerships.models import Action, Meeting, Partnership
-from partnerships.views.access import manager_required
+from partnerships.views.access import staff_required
 
 KINDS = {"partnership": Partnership, "meeting": Meeting, "action": Action}
 SHOWN = 50
 
 
-@manager_required
+@staff_required
 def trash(request: HttpRequest) -> HttpResponse:
+    permissions.can_restore.require(request.user)
+
     def deleted(model):
         return (
             model.all_objects.filter(deleted_at__isnull=False)
@@ -33,9 +35,10 @@ def trash(request: HttpRequest) -> HttpResponse:
     return render(request, "trash.html", {"sections": sections})
 
 
-@manager_required
+@staff_required
 @require_POST
 def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    permissions.can_restore.require(request.user)
     model = KINDS.get(kind)
     if model is None:
         return redirect("trash")

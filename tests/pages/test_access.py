@@ -121,7 +121,7 @@ def test_every_page_answers_each_persona_as_the_rules_say(world, name, template,
         ("teammate", lambda w: f"/partnerships/{w['partnership'].pk}/reassign/", "Only managers"),
         ("teammate", lambda w: f"/actions/{w['action'].pk}/edit/", "Only the owner of this"),
         ("outsider", lambda w: f"/meetings/{w['meeting'].pk}/edit/", "can edit it"),
-        ("owner", lambda w: "/deleted/", "This page is for managers."),
+        ("owner", lambda w: "/deleted/", "Only managers and admins can restore."),
     ],
     ids=["edit", "move", "reassign", "action", "meeting", "deleted items"],
 )
