@@ -364,6 +364,18 @@ class PartnershipOrgKindFilter(admin.SimpleListFilter):
         return queryset
 
 
+def parties_in_order(rows: forms.BaseInlineFormSet) -> list[lifecycle.Party]:
+    """The party rows of the admin's inline, by their "order" column, removed
+    rows left out."""
+    kept = [
+        form.cleaned_data
+        for form in rows.forms
+        if form.cleaned_data and not rows._should_delete_form(form)
+    ]
+    kept.sort(key=lambda data: data.get("order") or 0)
+    return [lifecycle.Party(organization=d["organization"], role=d["role"]) for d in kept]
+
+
 class PartnershipAdminForm(VersionedModelFormMixin, forms.ModelForm):
     """The admin builds the fields; this adds the stale-edit check."""
 
@@ -450,11 +462,30 @@ class PartnershipAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistor
         return f"{number} {obj.value_currency}"
 
     def save_model(self, request, obj, form, change):
+        """Saved in ``save_related``, with its team, sectors and parties, by the
+        workflow that pages and the API use."""
+
+    def save_related(self, request, form, formsets, change):
+        party_rows = next(f for f in formsets if f.model is PartnershipParty)
+        relations = {
+            "team": form.cleaned_data["team"],
+            "sectors": form.cleaned_data["sectors"],
+            "parties": parties_in_order(party_rows),
+        }
         if change:
-            obj._history_user = request.user
-            obj.save()
+            lifecycle.update_partnership(
+                form.instance,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                **relations,
+            )
         else:
-            lifecycle.start_partnership(obj, by=request.user)
+            lifecycle.create_partnership(form.instance, by=request.user, **relations)
+        # The admin's change message reads what a formset saved; the workflow saved these.
+        party_rows.new_objects, party_rows.changed_objects, party_rows.deleted_objects = [], [], []
+        for formset in formsets:
+            if formset is not party_rows:
+                self.save_formset(request, form, formset, change)
 
     @admin.action(description=_("Move selected partnerships to a stage…"))
     def move_stage(self, request, queryset):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from partnerships import text_search, uploads
+from partnerships import lifecycle, text_search, uploads
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -419,8 +419,26 @@ class PartyForm(forms.ModelForm):
         fields = ["organization", "role"]
 
 
+class BasePartyFormSet(forms.BaseInlineFormSet):
+    def parties(self) -> list[lifecycle.Party]:
+        """The parties as the person left them, in order, removed rows left out
+        (call after ``is_valid()``)."""
+        return [
+            lifecycle.Party(
+                organization=form.cleaned_data["organization"], role=form.cleaned_data["role"]
+            )
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
 PartyFormSet = inlineformset_factory(
-    Partnership, PartnershipParty, form=PartyForm, extra=2, can_delete=True
+    Partnership,
+    PartnershipParty,
+    form=PartyForm,
+    formset=BasePartyFormSet,
+    extra=2,
+    can_delete=True,
 )
 
 

@@ -1,9 +1,16 @@
-"""Workflows that change a partnership's or an action's state.
+"""Workflows: every write that touches several rows or has side effects.
 
-Every function here validates the move against the rules of SPEC section 2,
-writes the change and its record (StageChange, StatusChange, completion stamps)
-in one transaction, and raises :class:`DomainError` with a message meant for the
-user when the move is refused: a refused move writes nothing.
+Creating and editing a partnership with its parties, team and sectors; logging a
+meeting with its links and follow-up actions; adding a document with its
+signatories; creating an organization under the near-duplicate rule; stage and
+status moves; the action workflows; soft delete and restore.
+
+Every function here is typed and keyword-only, validates against the rules of
+SPEC section 2, writes the change and its records (StageChange, StatusChange,
+completion stamps, history) in one transaction, and raises :class:`DomainError`
+with a message meant for the user when it refuses: a refusal writes nothing.
+Pages, the API, the admin and imports only translate their input into these
+arguments.
 
 Permission checks are not made here: callers (pages, API, admin) ask
 ``permissions.py`` first.
@@ -12,6 +19,8 @@ Permission checks are not made here: callers (pages, API, admin) ask
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -24,9 +33,15 @@ from partnerships.models import (
     AbandonReason,
     Action,
     ActionStatus,
+    Contact,
     Document,
+    DocumentSignatory,
     Meeting,
+    Organization,
     Partnership,
+    PartnershipParty,
+    PartyRole,
+    Sector,
     Stage,
     StageChange,
     Status,
@@ -35,6 +50,8 @@ from partnerships.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
+
+    from partnerships.uploads import CheckedFile
 
 
 class InvalidTransition(DomainError):
@@ -57,36 +74,53 @@ def _check_version(current, expected_version: int | None) -> None:
 
 
 def _check_effective_date(
-    effective_date: datetime.date, *, not_before: datetime.date | None
+    effective_date: datetime.date,
+    *,
+    not_before: datetime.date | None,
+    field: str = "effective_date",
 ) -> None:
     if effective_date > _today():
-        raise InvalidTransition(
-            _("The effective date cannot be in the future."), field="effective_date"
-        )
+        raise InvalidTransition(_("The effective date cannot be in the future."), field=field)
     if not_before is not None and effective_date < not_before:
         raise InvalidTransition(
             _("The effective date cannot be before the previous change (%(date)s).")
             % {"date": not_before.isoformat()},
-            field="effective_date",
+            field=field,
         )
 
 
 # Partnerships: creation and stage moves ---------------------------------------------
 
 
-@transaction.atomic
-def start_partnership(
-    partnership: Partnership, *, by: User, effective_date: datetime.date | None = None
-) -> Partnership:
-    """Save a new partnership and record the stage it starts in.
+@dataclass(frozen=True)
+class Party:
+    """An organization taking part in a partnership, in a role."""
 
-    ``effective_date`` is when it entered that stage (today by default); it may
-    be in the past for a partnership recorded after the fact.
+    organization: Organization
+    role: str = PartyRole.PARTNER
+
+
+@transaction.atomic
+def create_partnership(
+    partnership: Partnership,
+    *,
+    by: User,
+    stage_since: datetime.date | None = None,
+    team: Iterable[User] = (),
+    sectors: Iterable[Sector] = (),
+    parties: Sequence[Party] = (),
+) -> Partnership:
+    """Save a new partnership (its own fields already set on ``partnership``)
+    with its team, sectors and parties, and record the stage it starts in.
+
+    ``stage_since`` is when it entered that stage (today by default); it may be
+    in the past for a partnership recorded after the fact, never in the future.
     """
     if partnership.pk is not None:
         raise InvalidTransition(_("This partnership has already been created."))
-    effective_date = effective_date or _today()
-    _check_effective_date(effective_date, not_before=None)
+    _check_parties(parties)
+    effective_date = stage_since or _today()
+    _check_effective_date(effective_date, not_before=None, field="stage_since")
     partnership.created_by = by
     partnership.stage_changed_on = effective_date
     _stamp(partnership, by=by, reason=gettext_noop("Created"))
@@ -98,7 +132,97 @@ def start_partnership(
         effective_date=effective_date,
         changed_by=by,
     )
+    partnership.team.set(team)
+    partnership.sectors.set(sectors)
+    _replace_parties(partnership, parties)
     return partnership
+
+
+# What only the workflows change: an edit keeps the stored values.
+_PARTNERSHIP_WORKFLOW_FIELDS = (
+    "stage",
+    "stage_changed_on",
+    "status",
+    "abandon_reason_id",
+    "status_note",
+    "created_by_id",
+    "deleted_at",
+    "deleted_by_id",
+)
+
+
+@transaction.atomic
+def update_partnership(
+    partnership: Partnership,
+    *,
+    by: User,
+    expected_version: int,
+    team: Iterable[User] | None = None,
+    sectors: Iterable[Sector] | None = None,
+    parties: Sequence[Party] | None = None,
+) -> Partnership:
+    """Save the fields edited on ``partnership`` and, when given, make its
+    team, sectors and parties exactly those.
+
+    Refused with :class:`StaleObjectError` when someone saved the partnership
+    after ``expected_version`` was read (the save is a conditional UPDATE on
+    that version). The stage and status are left as stored: they change only
+    through :func:`move_stage` and :func:`change_status`.
+    """
+    current = _lock(Partnership, partnership.pk)
+    if current.is_deleted:
+        raise InvalidTransition(_("This partnership has been deleted."))
+    if parties is not None:
+        _check_parties(parties)
+    for name in _PARTNERSHIP_WORKFLOW_FIELDS:
+        setattr(partnership, name, getattr(current, name))
+    partnership.version = expected_version
+    _stamp(partnership, by=by, reason=gettext_noop("Edited"))
+    partnership.save()
+    if team is not None:
+        partnership.team.set(team)
+    if sectors is not None:
+        partnership.sectors.set(sectors)
+    if parties is not None:
+        _replace_parties(partnership, parties)
+    return partnership
+
+
+def _check_parties(parties: Sequence[Party]) -> None:
+    seen: set[tuple[int, str]] = set()
+    for party in parties:
+        if party.role not in PartyRole.values:
+            raise InvalidTransition(
+                _("“%(role)s” is not a party role.") % {"role": party.role}, field="parties"
+            )
+        key = (party.organization.pk, party.role)
+        if key in seen:
+            raise InvalidTransition(
+                _("%(name)s is listed twice with the same role.")
+                % {"name": party.organization.name},
+                field="parties",
+            )
+        seen.add(key)
+
+
+def _replace_parties(partnership: Partnership, parties: Sequence[Party]) -> None:
+    """Make the partnership's parties exactly ``parties``, in that order,
+    keeping the rows that stay (and their history)."""
+    existing = {(p.organization_id, p.role): p for p in partnership.parties.all()}
+    for order, party in enumerate(parties):
+        row = existing.pop((party.organization.pk, party.role), None)
+        if row is None:
+            PartnershipParty.objects.create(
+                partnership=partnership,
+                organization=party.organization,
+                role=party.role,
+                order=order,
+            )
+        elif row.order != order:
+            row.order = order
+            row.save(update_fields=["order"])
+    for row in existing.values():
+        row.delete()
 
 
 @transaction.atomic
@@ -256,6 +380,203 @@ def reassign_partnership(partnership: Partnership, *, to: User, by: User) -> Par
     current.save(update_fields=["owner", "updated_at"])
     _refresh(partnership, current)
     return partnership
+
+
+# Meetings --------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_meeting(
+    meeting: Meeting,
+    *,
+    by: User,
+    organizations: Iterable[Organization] = (),
+    contacts: Iterable[Contact] = (),
+    attendees: Iterable[User] = (),
+    partnerships: Iterable[Partnership] = (),
+    actions: Sequence[Action] = (),
+) -> Meeting:
+    """Save a new meeting (its own fields set on ``meeting``) with its links
+    and its follow-up ``actions`` (unsaved), all or nothing.
+
+    A follow-up action belongs to the partnership the meeting discusses: when
+    the meeting is about exactly one partnership, an action left without one
+    gets it; with several, the person chooses.
+    """
+    if meeting.pk is not None:
+        raise InvalidTransition(_("This meeting has already been logged."))
+    meeting.logged_by = by
+    meeting._history_user = by
+    meeting.save()
+    _set_meeting_links(meeting, organizations, contacts, attendees, partnerships)
+    _add_follow_ups(meeting, actions, by=by, partnerships=list(partnerships))
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    meeting: Meeting,
+    *,
+    by: User,
+    expected_version: int,
+    organizations: Iterable[Organization] | None = None,
+    contacts: Iterable[Contact] | None = None,
+    attendees: Iterable[User] | None = None,
+    partnerships: Iterable[Partnership] | None = None,
+    new_actions: Sequence[Action] = (),
+) -> Meeting:
+    """Save the fields edited on ``meeting``, replace the links given, and add
+    ``new_actions`` under the same rule as :func:`log_meeting`. Refused with
+    :class:`StaleObjectError` when the meeting changed since
+    ``expected_version``."""
+    current = _lock(Meeting, meeting.pk)
+    if current.is_deleted:
+        raise InvalidTransition(_("This meeting has been deleted."))
+    meeting.logged_by_id = current.logged_by_id
+    meeting.version = expected_version
+    meeting._history_user = by
+    meeting.save()
+    _set_meeting_links(meeting, organizations, contacts, attendees, partnerships)
+    discussed = list(meeting.partnerships.all()) if partnerships is None else list(partnerships)
+    _add_follow_ups(meeting, new_actions, by=by, partnerships=discussed)
+    return meeting
+
+
+def _set_meeting_links(meeting: Meeting, organizations, contacts, attendees, partnerships) -> None:
+    for relation, values in (
+        (meeting.organizations, organizations),
+        (meeting.contacts, contacts),
+        (meeting.attendees, attendees),
+        (meeting.partnerships, partnerships),
+    ):
+        if values is not None:
+            relation.set(values)
+
+
+def _add_follow_ups(
+    meeting: Meeting, actions: Sequence[Action], *, by: User, partnerships: list[Partnership]
+) -> None:
+    only_partnership = partnerships[0] if len(partnerships) == 1 else None
+    for action in actions:
+        if action.pk is not None:
+            raise InvalidTransition(_("This action has already been recorded."))
+        action.meeting = meeting
+        if action.partnership_id is None and only_partnership is not None:
+            action.partnership = only_partnership
+        action.created_by = by
+        action._history_user = by
+        action.save()
+
+
+# Documents -------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_document(
+    document: Document,
+    *,
+    by: User,
+    checked_file: CheckedFile,
+    signatories: Iterable[Contact] = (),
+) -> Document:
+    """Save a new document of a partnership (its fields and file set on
+    ``document``), as checked by ``uploads.check_document_file``, with its
+    signatories, each with the title they hold now as their title at signing."""
+    if document.partnership.is_deleted:
+        raise InvalidTransition(_("This partnership has been deleted."))
+    if document.meeting is not None and document.meeting.is_deleted:
+        raise InvalidTransition(_("This meeting has been deleted."), field="meeting")
+    document.uploaded_by = by
+    document.original_name = checked_file.original_name
+    document.content_type = checked_file.content_type
+    document.size = checked_file.size
+    document.sha256 = checked_file.sha256
+    document.save()
+    DocumentSignatory.objects.bulk_create(
+        DocumentSignatory(document=document, contact=contact, title_at_signing=contact.title)
+        for contact in dict.fromkeys(signatories)
+    )
+    return document
+
+
+# Organizations ---------------------------------------------------------------
+
+
+class NearDuplicate(DomainError):
+    """A new or renamed organization's name is very close to an existing one's
+    (same words but for case, accents, spacing or punctuation, same country)."""
+
+    field = "name"
+
+    def __init__(self, similar: list[Organization]) -> None:
+        names = ", ".join(org.name for org in similar)
+        super().__init__(
+            _(
+                "An organization with a very similar name already exists: %(names)s. "
+                "Use it, or confirm that this is a different organization."
+            )
+            % {"names": names}
+        )
+        self.similar = similar
+
+
+def near_duplicates(organization: Organization, *, limit: int = 5) -> list[Organization]:
+    """Existing organizations that ``organization`` (new or renamed) would
+    nearly duplicate."""
+    similar = Organization.objects.near_duplicates_of(
+        organization.name, country=organization.country or None
+    )
+    if organization.pk is not None:
+        similar = similar.exclude(pk=organization.pk)
+    return list(similar.order_by("pk")[:limit])
+
+
+@transaction.atomic
+def create_organization(
+    organization: Organization,
+    *,
+    by: User,
+    sectors: Iterable[Sector] = (),
+    confirm_distinct: bool = False,
+) -> Organization:
+    """Save a new organization with its sectors. A name very close to an
+    existing organization's in the same country is refused
+    (:class:`NearDuplicate`) unless ``confirm_distinct``."""
+    if organization.pk is not None:
+        raise InvalidTransition(_("This organization has already been created."))
+    _refuse_near_duplicate(organization, confirm_distinct=confirm_distinct)
+    organization._history_user = by
+    organization.save()
+    organization.sectors.set(sectors)
+    return organization
+
+
+@transaction.atomic
+def update_organization(
+    organization: Organization,
+    *,
+    by: User,
+    sectors: Iterable[Sector] | None = None,
+    confirm_distinct: bool = False,
+) -> Organization:
+    """Save the fields edited on ``organization``; a rename is held to the
+    near-duplicate rule of :func:`create_organization`."""
+    stored_name = Organization.objects.filter(pk=organization.pk).values_list("name", flat=True)
+    if organization.name not in stored_name:
+        _refuse_near_duplicate(organization, confirm_distinct=confirm_distinct)
+    organization._history_user = by
+    organization.save()
+    if sectors is not None:
+        organization.sectors.set(sectors)
+    return organization
+
+
+def _refuse_near_duplicate(organization: Organization, *, confirm_distinct: bool) -> None:
+    if confirm_distinct:
+        return
+    similar = near_duplicates(organization)
+    if similar:
+        raise NearDuplicate(similar)
 
 
 # Actions ---------------------------------------------------------------------

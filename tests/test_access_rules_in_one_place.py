@@ -105,7 +105,7 @@ def test_templates_ask_the_permission_rules_instead_of_comparing_owners_or_roles
 def test_the_template_check_catches_an_owner_comparison():
     assert TEMPLATE_FORBIDDEN.search(" action.owner_id == user.pk or is_manager ")
     assert TEMPLATE_FORBIDDEN.search(' role_name == "admin" ')
-    assert not TEMPLATE_FORBIDDEN.search(' may.export and export_url ')
+    assert not TEMPLATE_FORBIDDEN.search(" may.export and export_url ")
 
 
 def rules() -> list[permissions.Rule]:

@@ -175,11 +175,11 @@ def test_a_move_from_a_stale_page_is_refused(owner, partnership):
     assert Partnership.objects.get(pk=partnership.pk).stage == Stage.LETTER_OF_INTENT
 
 
-def test_start_partnership_records_its_first_stage(owner):
+def test_create_partnership_records_its_first_stage(owner):
     partnership = Partnership(title="New", owner=owner, stage=Stage.LETTER_OF_INTENT)
     day = timezone.localdate() - datetime.timedelta(days=10)
 
-    lifecycle.start_partnership(partnership, by=owner, effective_date=day)
+    lifecycle.create_partnership(partnership, by=owner, stage_since=day)
 
     change = partnership.stage_changes.get()
     assert (change.from_stage, change.to_stage, change.effective_date) == (

@@ -50,7 +50,6 @@ from partnerships.models import (
     Meeting,
     Organization,
     Partnership,
-    PartnershipParty,
     PartyRole,
     Priority,
     Sector,
@@ -415,18 +414,6 @@ class PartnershipSerializer(VersionedSerializer):
         ]
         extra_kwargs = {"renewal_notice_days": {"max_value": 3650}}
 
-    def validate_parties(self, parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        seen: set[tuple[int, str]] = set()
-        for party in parties:
-            key = (party["organization"].pk, party["role"])
-            if key in seen:
-                raise serializers.ValidationError(
-                    _("%(name)s is listed twice with the same role.")
-                    % {"name": party["organization"].name}
-                )
-            seen.add(key)
-        return parties
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         refuse_changes_through_update(self, PARTNERSHIP_LIFECYCLE_FIELDS)
         if self.instance is None or "start_date" in attrs or "end_date" in attrs:
@@ -448,11 +435,29 @@ class PartnershipSerializer(VersionedSerializer):
             ) from None
 
     def update(self, instance: Partnership, validated_data: dict[str, Any]) -> Partnership:
-        parties = validated_data.pop("parties", None)
-        instance = super().update(instance, validated_data)
-        if parties is not None:
-            save_parties(instance, parties)
-        return instance
+        relations = _pop_partnership_relations(validated_data)
+        expected_version = validated_data.pop("version")
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return lifecycle.update_partnership(
+            instance,
+            by=self.context["request"].user,
+            expected_version=expected_version,
+            **relations,
+        )
+
+
+def _pop_partnership_relations(validated_data: dict[str, Any]) -> dict[str, Any]:
+    """The team, sectors and parties sent (None for those not sent), as the
+    workflow takes them."""
+    parties = validated_data.pop("parties", None)
+    return {
+        "team": validated_data.pop("team", None),
+        "sectors": validated_data.pop("sectors", None),
+        "parties": None
+        if parties is None
+        else [lifecycle.Party(organization=p["organization"], role=p["role"]) for p in parties],
+    }
 
 
 class PartnershipCreateSerializer(PartnershipSerializer):
@@ -479,43 +484,17 @@ class PartnershipCreateSerializer(PartnershipSerializer):
     version = serializers.IntegerField(read_only=True)
 
     def create(self, validated_data: dict[str, Any]) -> Partnership:
-        links = {name: validated_data.pop(name, None) for name in ("team", "sectors")}
-        parties = validated_data.pop("parties", [])
-        effective_date = validated_data.pop("stage_changed_on", None)
+        relations = {k: v or () for k, v in _pop_partnership_relations(validated_data).items()}
+        stage_since = validated_data.pop("stage_changed_on", None)
         by = validated_data.pop("created_by")
-        partnership = Partnership(**validated_data)
         try:
-            lifecycle.start_partnership(partnership, by=by, effective_date=effective_date)
+            return lifecycle.create_partnership(
+                Partnership(**validated_data), by=by, stage_since=stage_since, **relations
+            )
         except lifecycle.InvalidTransition as error:
-            if error.field == "effective_date":
+            if error.field == "stage_since":
                 error.field = "stage_changed_on"
             raise
-        for name, values in links.items():
-            if values:
-                getattr(partnership, name).set(values)
-        save_parties(partnership, parties)
-        return partnership
-
-
-def save_parties(partnership: Partnership, parties: list[dict[str, Any]]) -> None:
-    """Make the partnership's parties exactly ``parties``, in that order,
-    keeping the rows that stay (and their history)."""
-    existing = {(p.organization_id, p.role): p for p in partnership.parties.all()}
-    for order, party in enumerate(parties):
-        key = (party["organization"].pk, party["role"])
-        row = existing.pop(key, None)
-        if row is None:
-            PartnershipParty.objects.create(
-                partnership=partnership,
-                organization=party["organization"],
-                role=party["role"],
-                order=order,
-            )
-        elif row.order != order:
-            row.order = order
-            row.save(update_fields=["order"])
-    for row in existing.values():
-        row.delete()
 
 
 class StageChangeSerializer(StrictModelSerializer):

@@ -109,16 +109,20 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
     form = PartnershipForm(request.POST or None, initial={"owner": request.user.pk})
     parties = PartyFormSet(request.POST or None, prefix="parties")
     if request.method == "POST" and form.is_valid() and parties.is_valid():
-        with transaction.atomic():
-            partnership = form.save(commit=False)
-            lifecycle.start_partnership(
-                partnership, by=request.user, effective_date=form.cleaned_data["stage_since"]
+        try:
+            partnership = lifecycle.create_partnership(
+                form.save(commit=False),
+                by=request.user,
+                stage_since=form.cleaned_data["stage_since"],
+                team=form.cleaned_data["team"],
+                sectors=form.cleaned_data["sectors"],
+                parties=parties.parties(),
             )
-            form.save_m2m()
-            parties.instance = partnership
-            parties.save()
-        messages.success(request, _("Partnership created."))
-        return redirect(partnership)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Partnership created."))
+            return redirect(partnership)
     return render(
         request,
         "partnerships/form.html",
@@ -137,10 +141,14 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     parties = PartyFormSet(request.POST or None, instance=partnership, prefix="parties")
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         try:
-            with transaction.atomic():
-                partnership._history_user = request.user
-                form.save()
-                parties.save()
+            lifecycle.update_partnership(
+                form.save(commit=False),
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                team=form.cleaned_data["team"],
+                sectors=form.cleaned_data["sectors"],
+                parties=parties.parties(),
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:

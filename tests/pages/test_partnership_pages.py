@@ -148,7 +148,7 @@ def test_deleted_partnerships_are_not_listed(owner, manager, partnership):
 def story(owner, teammate, manager):
     """A partnership with a few months of history, each event on its own day."""
     with time_machine.travel("2026-01-10 09:00 +01:00", tick=False):
-        partnership = lifecycle.start_partnership(
+        partnership = lifecycle.create_partnership(
             Partnership(
                 title="Chambéry – Zhangjiakou",
                 owner=owner,

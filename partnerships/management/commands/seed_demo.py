@@ -29,7 +29,6 @@ from partnerships.models import (
     Organization,
     OrganizationRelation,
     Partnership,
-    PartnershipParty,
     Sector,
 )
 
@@ -261,19 +260,23 @@ class Command(BaseCommand):
             source_reference=spec["source"],
         )
         owner = self.users[spec["owner"]]
-        lifecycle.start_partnership(partnership, by=owner, effective_date=first_date)
+        if spec["sectors"] is None:
+            sectors = self.orgs[spec["parties"][0][0]].sectors.all()
+        else:
+            sectors = [self.sectors[slug] for slug in spec["sectors"]]
+        lifecycle.create_partnership(
+            partnership,
+            by=owner,
+            stage_since=first_date,
+            team=[self.users[u] for u in spec["team"]],
+            sectors=sectors,
+            parties=[
+                lifecycle.Party(organization=self.orgs[org_key], role=role)
+                for org_key, role in spec["parties"]
+            ],
+        )
         for stage, date, note in moves:
             lifecycle.move_stage(partnership, to=stage, by=owner, note=note, effective_date=date)
-        for order, (org_key, role) in enumerate(spec["parties"]):
-            PartnershipParty.objects.create(
-                partnership=partnership, organization=self.orgs[org_key], role=role, order=order
-            )
-        if spec["sectors"] is None:
-            company = self.orgs[spec["parties"][0][0]]
-            partnership.sectors.set(company.sectors.all())
-        else:
-            partnership.sectors.set([self.sectors[slug] for slug in spec["sectors"]])
-        partnership.team.set([self.users[u] for u in spec["team"]])
         for meeting_key in spec["discussed"]:
             self.meetings[meeting_key].partnerships.add(partnership)
         return partnership
