@@ -782,7 +782,11 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.uploaded_by = request.user
+            # Signatories typed in the inline keep the titles the admin gave them.
+            lifecycle.add_document(obj, by=request.user, checked_file=form.checked_file)
+            return
+        if form.checked_file is not None:  # a replacement file
+            obj.describe_file(form.checked_file)
         obj.save()
 
 

@@ -20,7 +20,6 @@ from partnerships.models import (
     Action,
     Contact,
     Document,
-    DocumentSignatory,
     Meeting,
     Organization,
     Partnership,
@@ -66,23 +65,16 @@ class VersionedModelFormMixin:
 
 
 class DocumentFileFormMixin:
-    """Checks the uploaded file (type by extension and content, size) and fills
-    in what the row records about it."""
+    """Checks the uploaded file (type by extension and content, size);
+    ``checked_file`` is what the check found, for the workflow to record."""
+
+    checked_file: uploads.CheckedFile | None = None
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
-            self._checked_file = uploads.check_document_file(upload)
+            self.checked_file = uploads.check_document_file(upload)
         return upload
-
-    def save(self, commit: bool = True):
-        checked = getattr(self, "_checked_file", None)
-        if checked is not None:
-            self.instance.original_name = checked.original_name
-            self.instance.content_type = checked.content_type
-            self.instance.size = checked.size
-            self.instance.sha256 = checked.sha256
-        return super().save(commit=commit)
 
 
 def active_users():
@@ -580,17 +572,6 @@ class DocumentForm(DocumentFileFormMixin, forms.ModelForm):
             "PDF, Office, OpenDocument, images or text; at most %(limit)s."
         ) % {"limit": filesizeformat(settings.DOCUMENT_MAX_BYTES)}
         self.fields["file"].widget.attrs["accept"] = ",".join(uploads.allowed_extensions())
-
-    def save(self, commit: bool = True):
-        document = super().save(commit=commit)
-        if commit:
-            DocumentSignatory.objects.bulk_create(
-                DocumentSignatory(
-                    document=document, contact=contact, title_at_signing=contact.title
-                )
-                for contact in self.cleaned_data.get("signatories") or []
-            )
-        return document
 
 
 class NameCheckForm(forms.Form):

@@ -487,10 +487,7 @@ def add_document(
     if document.meeting is not None and document.meeting.is_deleted:
         raise InvalidTransition(_("This meeting has been deleted."), field="meeting")
     document.uploaded_by = by
-    document.original_name = checked_file.original_name
-    document.content_type = checked_file.content_type
-    document.size = checked_file.size
-    document.sha256 = checked_file.sha256
+    document.describe_file(checked_file)
     document.save()
     DocumentSignatory.objects.bulk_create(
         DocumentSignatory(document=document, contact=contact, title_at_signing=contact.title)

@@ -46,7 +46,6 @@ from partnerships.models import (
     Contact,
     Document,
     DocumentKind,
-    DocumentSignatory,
     Meeting,
     Organization,
     Partnership,
@@ -772,19 +771,13 @@ class DocumentUploadSerializer(StrictModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Document:
         signatories = validated_data.pop("signatories", [])
-        checked = self._checked_file
-        document = Document.objects.create(
-            **validated_data,
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
+        by = validated_data.pop("uploaded_by")
+        return lifecycle.add_document(
+            Document(**validated_data),
+            by=by,
+            checked_file=self._checked_file,
+            signatories=signatories,
         )
-        DocumentSignatory.objects.bulk_create(
-            DocumentSignatory(document=document, contact=contact, title_at_signing=contact.title)
-            for contact in dict.fromkeys(signatories)
-        )
-        return document
 
 
 # Lifecycle requests ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models.organizations import Contact
+
+if TYPE_CHECKING:
+    from partnerships.uploads import CheckedFile
 
 
 class DocumentKind(models.TextChoices):
@@ -100,6 +104,13 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:download", args=[self.pk])
+
+    def describe_file(self, checked: CheckedFile) -> None:
+        """Record what the upload check found out about the file."""
+        self.original_name = checked.original_name
+        self.content_type = checked.content_type
+        self.size = checked.size
+        self.sha256 = checked.sha256
 
 
 class DocumentSignatory(models.Model):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -261,13 +260,21 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(
         request.POST or None,
         request.FILES or None,
-        instance=Document(partnership=partnership, uploaded_by=request.user),
+        instance=Document(partnership=partnership),
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("Document added."))
-        return redirect(partnership)
+        try:
+            lifecycle.add_document(
+                form.save(commit=False),
+                by=request.user,
+                checked_file=form.checked_file,
+                signatories=form.cleaned_data["signatories"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Document added."))
+            return redirect(partnership)
     return render(
         request,
         "partnerships/document_form.html",
