@@ -8,6 +8,7 @@ fixed number of queries whatever the number of rows.
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 from django import forms
@@ -26,7 +27,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships import lifecycle, permissions, text_search
-from partnerships.errors import DomainError
+from partnerships.errors import DomainError, NearDuplicate
 from partnerships.forms import (
     ActionCompleteForm,
     DocumentFileFormMixin,
@@ -272,8 +273,28 @@ class ChildrenInline(admin.TabularInline):
         return False
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    confirm_distinct = forms.BooleanField(
+        label=_("This is a different organization: save it anyway"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = copy.copy(self.instance)
+        candidate.name = cleaned.get("name") or ""
+        candidate.country = cleaned.get("country") or ""
+        try:
+            lifecycle.refuse_near_duplicate(
+                candidate, confirm_distinct=cleaned.get("confirm_distinct", False)
+            )
+        except NearDuplicate as error:
+            raise forms.ValidationError(error.message, code="similar") from None
+        return cleaned
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+    form = OrganizationAdminForm
     resource_classes = [OrganizationResource]
     list_display = ["name", "local_name", "romanization", "kind", "country", "locality", "parent"]
     list_filter = ["kind", UsedCountryFilter, "sectors"]
@@ -285,7 +306,13 @@ class OrganizationAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryA
         (None, {"fields": ["name", "local_name", "romanization", "aliases", "kind"]}),
         (_("Where"), {"fields": ["country", "locality", "parent"]}),
         (_("More"), {"fields": ["website", "sectors", "notes"]}),
+        (None, {"fields": ["confirm_distinct"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # The sectors are saved with the other relations, in save_related.
+        workflow = lifecycle.update_organization if change else lifecycle.create_organization
+        workflow(obj, by=request.user, confirm_distinct=form.cleaned_data["confirm_distinct"])
 
 
 @admin.register(OrganizationRelation)

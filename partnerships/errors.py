@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from partnerships.models import Organization
 
 
 class DomainError(Exception):
@@ -33,3 +38,21 @@ class StaleObjectError(DomainError):
             % {"thing": getattr(getattr(obj, "_meta", None), "verbose_name", _("record"))}
         )
         self.obj = obj
+
+
+class NearDuplicate(DomainError):
+    """A new or renamed organization's name is very close to an existing one's
+    (same words but for case, accents, spacing or punctuation, same country)."""
+
+    field = "name"
+
+    def __init__(self, similar: list[Organization]) -> None:
+        names = ", ".join(org.name for org in similar)
+        super().__init__(
+            _(
+                "An organization with a very similar name already exists: %(names)s. "
+                "Use it, or confirm that this is a different organization."
+            )
+            % {"names": names}
+        )
+        self.similar = similar

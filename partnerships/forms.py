@@ -233,12 +233,6 @@ class MeetingForm(DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm):
             "outcomes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        if parent and self.instance.pk and parent.pk == self.instance.pk:
-            raise forms.ValidationError(gettext("A meeting cannot be part of itself."))
-        return parent
-
 
 class ActionForm(VersionedModelFormMixin, forms.ModelForm):
     owner = UserChoiceField(label=_("Owner"), queryset=active_users())
@@ -467,37 +461,6 @@ class OrganizationForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "sectors": forms.CheckboxSelectMultiple(),
         }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.similar: list[Organization] = []
-
-    def clean(self):
-        cleaned = super().clean()
-        name, country = cleaned.get("name"), cleaned.get("country")
-        parent = cleaned.get("parent")
-        if parent and self.instance.pk:
-            self.instance.parent = parent
-            if self.instance._parent_creates_loop():
-                self.add_error(
-                    "parent",
-                    gettext("An organization cannot be inside itself or one of its own children."),
-                )
-        if name and not self.errors:
-            similar = Organization.objects.near_duplicates_of(name, country=country)
-            if self.instance.pk:
-                similar = similar.exclude(pk=self.instance.pk)
-            self.similar = list(similar[:5])
-            name_changed = not self.instance.pk or "name" in self.changed_data
-            if self.similar and name_changed and not cleaned.get("confirm_distinct"):
-                raise forms.ValidationError(
-                    gettext(
-                        "An organization with a very similar name already exists. "
-                        "Open it, or tick the box to create a separate one."
-                    ),
-                    code="similar",
-                )
-        return cleaned
 
 
 class QuickOrganizationForm(forms.ModelForm):

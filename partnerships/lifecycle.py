@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from partnerships.errors import DomainError, StaleObjectError
+from partnerships.errors import DomainError, NearDuplicate, StaleObjectError
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -499,24 +499,6 @@ def add_document(
 # Organizations ---------------------------------------------------------------
 
 
-class NearDuplicate(DomainError):
-    """A new or renamed organization's name is very close to an existing one's
-    (same words but for case, accents, spacing or punctuation, same country)."""
-
-    field = "name"
-
-    def __init__(self, similar: list[Organization]) -> None:
-        names = ", ".join(org.name for org in similar)
-        super().__init__(
-            _(
-                "An organization with a very similar name already exists: %(names)s. "
-                "Use it, or confirm that this is a different organization."
-            )
-            % {"names": names}
-        )
-        self.similar = similar
-
-
 def near_duplicates(organization: Organization, *, limit: int = 5) -> list[Organization]:
     """Existing organizations that ``organization`` (new or renamed) would
     nearly duplicate."""
@@ -541,7 +523,7 @@ def create_organization(
     (:class:`NearDuplicate`) unless ``confirm_distinct``."""
     if organization.pk is not None:
         raise InvalidTransition(_("This organization has already been created."))
-    _refuse_near_duplicate(organization, confirm_distinct=confirm_distinct)
+    refuse_near_duplicate(organization, confirm_distinct=confirm_distinct)
     organization._history_user = by
     organization.save()
     organization.sectors.set(sectors)
@@ -558,9 +540,7 @@ def update_organization(
 ) -> Organization:
     """Save the fields edited on ``organization``; a rename is held to the
     near-duplicate rule of :func:`create_organization`."""
-    stored_name = Organization.objects.filter(pk=organization.pk).values_list("name", flat=True)
-    if organization.name not in stored_name:
-        _refuse_near_duplicate(organization, confirm_distinct=confirm_distinct)
+    refuse_near_duplicate(organization, confirm_distinct=confirm_distinct)
     organization._history_user = by
     organization.save()
     if sectors is not None:
@@ -568,9 +548,16 @@ def update_organization(
     return organization
 
 
-def _refuse_near_duplicate(organization: Organization, *, confirm_distinct: bool) -> None:
+def refuse_near_duplicate(organization: Organization, *, confirm_distinct: bool) -> None:
+    """The near-duplicate rule, for a new organization or a renamed one (an
+    edit that keeps the name is not held to it). Serializers and forms may ask
+    it early, to report it before other checks of the same name."""
     if confirm_distinct:
         return
+    if organization.pk is not None:
+        stored = Organization.objects.filter(pk=organization.pk).values_list("name", flat=True)
+        if organization.name in stored:
+            return
     similar = near_duplicates(organization)
     if similar:
         raise NearDuplicate(similar)

@@ -28,7 +28,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from partnerships.errors import DomainError, StaleObjectError
+from partnerships.errors import DomainError, NearDuplicate, StaleObjectError
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,11 @@ def as_api_exception(exc: Exception) -> Exception:
             _("The body is too large (more than %(limit)s bytes).")
             % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
         )
+    if isinstance(exc, NearDuplicate):
+        refused = exceptions.ValidationError({exc.field: [exc.message]})
+        # The ids let a script pick the existing organization instead.
+        refused.detail["similar"] = [{"id": org.pk, "name": org.name} for org in exc.similar]
+        return refused
     if isinstance(exc, DomainError):
         return exceptions.ValidationError({exc.field or NON_FIELD: [exc.message]})
     if isinstance(exc, DjangoValidationError):

@@ -92,12 +92,16 @@ class ModelRulesSerializer(StrictModelSerializer):
     the record as it would be saved, so a broken rule is a 400 on the field
     rather than a database error."""
 
+    # Fields whose constraints are judged by the workflow when it saves,
+    # rather than here.
+    constraints_checked_on_save: frozenset[str] = frozenset()
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         candidate = self._candidate(attrs)
         try:
             candidate.clean()
-            candidate.validate_constraints()
+            candidate.validate_constraints(exclude=self.constraints_checked_on_save)
         except DjangoValidationError as error:
             raise serializers.ValidationError(field_errors(error)) from None
         self.check_candidate(candidate)
@@ -246,37 +250,33 @@ class OrganizationSerializer(ModelRulesSerializer):
             "updated_at",
         ]
 
+    # A name is first held to the near-duplicate rule (a name that differs
+    # only by case is "very similar: confirm"), then to the unique constraint.
+    constraints_checked_on_save = frozenset({"name"})
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        confirmed = attrs.pop("confirm_distinct", False)
-        if not confirmed:
-            self._refuse_near_duplicate(attrs)
+        self._confirm_distinct = attrs.pop("confirm_distinct", False)
         return super().validate(attrs)
 
-    def _refuse_near_duplicate(self, attrs: dict[str, Any]) -> None:
-        """The pages' near-duplicate warning: a new name close to an existing
-        one (case, accents, spacing) needs ``confirm_distinct``."""
-        instance = self.instance
-        name = attrs.get("name", getattr(instance, "name", ""))
-        if instance is not None and name == instance.name:
-            return
-        country = attrs.get("country", getattr(instance, "country", None)) or None
-        similar = Organization.objects.near_duplicates_of(name, country=country)
-        if instance is not None:
-            similar = similar.exclude(pk=instance.pk)
-        found = list(similar.order_by("pk")[:5])
-        if found:
-            names = ", ".join(f"{org.name} (id {org.pk})" for org in found)
-            raise serializers.ValidationError(
-                {
-                    "name": [
-                        _(
-                            "An organization with a very similar name already exists: "
-                            "%(names)s. Send “confirm_distinct”: true to save it anyway."
-                        )
-                        % {"names": names}
-                    ]
-                }
-            )
+    def create(self, validated_data: dict[str, Any]) -> Organization:
+        sectors = validated_data.pop("sectors", ())
+        return lifecycle.create_organization(
+            Organization(**validated_data),
+            by=self.context["request"].user,
+            sectors=sectors,
+            confirm_distinct=self._confirm_distinct,
+        )
+
+    def update(self, instance: Organization, validated_data: dict[str, Any]) -> Organization:
+        sectors = validated_data.pop("sectors", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return lifecycle.update_organization(
+            instance,
+            by=self.context["request"].user,
+            sectors=sectors,
+            confirm_distinct=self._confirm_distinct,
+        )
 
 
 class ContactSerializer(ModelRulesSerializer):
@@ -574,11 +574,6 @@ class MeetingSerializer(VersionedSerializer):
             "updated_at",
         ]
         read_only_fields = ["logged_by", "created_at", "updated_at"]
-
-    def validate_parent(self, parent: Meeting | None) -> Meeting | None:
-        if parent is not None and self.instance is not None and parent.pk == self.instance.pk:
-            raise serializers.ValidationError(_("A meeting cannot be part of itself."))
-        return parent
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partnerships import permissions
+from partnerships import lifecycle, permissions
 from partnerships.filters import ContactFilter, OrganizationFilter
 from partnerships.forms import (
     ContactForm,
@@ -22,6 +22,7 @@ from partnerships.forms import (
 )
 from partnerships.models import Action, Contact, Meeting, Organization, Partnership
 from partnerships.views.access import staff_required
+from partnerships.views.forms import add_domain_error
 from partnerships.views.json_response import SafeJsonResponse
 from partnerships.views.listing import filtered_page
 
@@ -72,24 +73,33 @@ def _organization_form_page(
     request: HttpRequest, organization: Organization | None
 ) -> HttpResponse:
     form = OrganizationForm(request.POST or None, instance=organization)
+    similar: list[Organization] = []
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved._history_user = request.user
-            saved.save()
-            form.save_m2m()
-        messages.success(request, _("Organization saved."))
-        return redirect(saved)
+        try:
+            saved = _save_organization(request, form)
+        except lifecycle.NearDuplicate as error:
+            similar = error.similar
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Organization saved."))
+            return redirect(saved)
     return render(
         request,
         "organizations/form.html",
-        {
-            "form": form,
-            "organization": organization,
-            "similar": form.similar if form.is_bound else [],
-        },
+        {"form": form, "organization": organization, "similar": similar},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _save_organization(request: HttpRequest, form: OrganizationForm) -> Organization:
+    arguments = {
+        "by": request.user,
+        "sectors": form.cleaned_data["sectors"],
+        "confirm_distinct": form.cleaned_data["confirm_distinct"],
+    }
+    if form.instance.pk is None:
+        return lifecycle.create_organization(form.save(commit=False), **arguments)
+    return lifecycle.update_organization(form.save(commit=False), **arguments)
 
 
 @staff_required
@@ -198,24 +208,20 @@ def quick_create_organization(request: HttpRequest) -> SafeJsonResponse:
     form = QuickOrganizationForm(request.POST)
     if not form.is_valid():
         return SafeJsonResponse({"errors": _form_errors(form)}, status=400)
-    similar = Organization.objects.near_duplicates_of(
-        form.cleaned_data["name"], country=form.cleaned_data["country"]
-    )[:5]
-    if similar and request.POST.get("confirm_distinct") != "1":
+    try:
+        organization = lifecycle.create_organization(
+            form.save(commit=False),
+            by=request.user,
+            confirm_distinct=request.POST.get("confirm_distinct") == "1",
+        )
+    except lifecycle.NearDuplicate as error:
         return SafeJsonResponse(
             {
-                "similar": [{"id": o.pk, "label": o.display_name} for o in similar],
-                "errors": {
-                    "__all__": [
-                        _("A very similar organization exists. Use it, or create a separate one.")
-                    ]
-                },
+                "similar": [{"id": o.pk, "label": o.display_name} for o in error.similar],
+                "errors": {"__all__": [error.message]},
             },
             status=409,
         )
-    try:
-        with transaction.atomic():
-            organization = form.save()
     except IntegrityError:
         return SafeJsonResponse(
             {

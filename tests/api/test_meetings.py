@@ -59,7 +59,9 @@ def test_a_meeting_cannot_be_part_of_itself(api, world):
     response = api.patch(_detail(world.meeting), {"parent": world.meeting.pk, "version": 1})
 
     assert response.status_code == 400
-    assert response.json() == {"parent": ["A meeting cannot be part of itself."]}
+    assert response.json() == {
+        "parent": ["A meeting cannot be part of itself or of one of its side meetings."]
+    }
 
 
 def test_an_unknown_country_is_refused(api):

@@ -52,9 +52,9 @@ def test_a_near_duplicate_name_needs_confirmation(api, world):
     refused = api.post("/api/organizations/", body)
 
     assert refused.status_code == 400
-    message = refused.json()["name"][0]
-    assert f"Zhangjiakou (id {world.organization.pk})" in message
-    assert "confirm_distinct" in message
+    body = refused.json()
+    assert "very similar name already exists: Zhangjiakou" in body["name"][0]
+    assert body["similar"] == [{"id": world.organization.pk, "name": "Zhangjiakou"}]
 
 
 def test_confirming_an_exact_duplicate_still_hits_the_unique_rule(api, world):
