@@ -280,7 +280,9 @@ class MeetingActionForm(forms.ModelForm):
         label=_("Partnership"),
         queryset=Partnership.objects.all(),
         required=False,
-        widget=SearchSelect("partnerships"),
+        # The picker offers the partnerships the meeting discusses first.
+        widget=SearchSelect("partnerships", suggest_from="partnerships"),
+        help_text=_("Left empty: the meeting’s partnership, when it discusses only one."),
     )
 
     class Meta:
@@ -290,18 +292,32 @@ class MeetingActionForm(forms.ModelForm):
 
 
 class BaseMeetingActionFormSet(forms.BaseInlineFormSet):
-    """New rows start with the person logging the meeting as owner; a row left
-    as it started is ignored."""
+    """New rows start with the person logging the meeting as owner, and with
+    the partnership the meeting is about when there is one; a row left as it
+    started is ignored."""
 
-    def __init__(self, *args, default_owner=None, **kwargs) -> None:
+    def __init__(self, *args, default_owner=None, default_partnership=None, **kwargs) -> None:
         self.default_owner = default_owner
+        self.default_partnership = default_partnership
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if index is None or index >= self.initial_form_count():
-            kwargs["initial"] = {"owner": self.default_owner}
+            kwargs["initial"] = {
+                "owner": self.default_owner,
+                "partnership": self.default_partnership,
+            }
         return kwargs
+
+    def new_actions(self) -> list[Action]:
+        """The rows the person filled in, as unsaved actions for the workflow
+        (call after ``is_valid()``)."""
+        return [
+            form.instance
+            for form in self.extra_forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
 
 
 MeetingActionFormSet = inlineformset_factory(

@@ -384,6 +384,9 @@ def reassign_partnership(partnership: Partnership, *, to: User, by: User) -> Par
 
 # Meetings --------------------------------------------------------------------
 
+# The records a meeting links to, as the keyword arguments of the workflows below.
+MEETING_LINKS = ("organizations", "contacts", "attendees", "partnerships")
+
 
 @transaction.atomic
 def log_meeting(

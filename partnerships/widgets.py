@@ -16,10 +16,22 @@ from django.urls import reverse
 class SearchSelectMixin:
     template_name = "widgets/picker.html"
 
-    def __init__(self, kind: str, *, attrs=None, create: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        *,
+        attrs=None,
+        create: str | None = None,
+        suggest_from: str | None = None,
+    ) -> None:
+        """``create``: the kind of record the picker may create on the spot;
+        ``suggest_from``: the name of another picker of the same form whose
+        chosen options are offered first (an action's partnership, from the
+        partnerships its meeting discusses)."""
         super().__init__(attrs)
         self.kind = kind
         self.create = create
+        self.suggest_from = suggest_from
 
     def optgroups(self, name, value, attrs=None):
         """Only the chosen options, looked up in one query."""
@@ -45,6 +57,7 @@ class SearchSelectMixin:
                 "lookup_url": reverse("lookup", args=[self.kind]),
                 "kind": self.kind,
                 "create": self.create,
+                "suggest_from": self.suggest_from,
             }
         )
         return context

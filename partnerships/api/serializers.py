@@ -584,9 +584,71 @@ class MeetingSerializer(VersionedSerializer):
             )
         return super().validate(attrs)
 
+    def update(self, instance: Meeting, validated_data: dict[str, Any]) -> Meeting:
+        links = {name: validated_data.pop(name, None) for name in lifecycle.MEETING_LINKS}
+        expected_version = validated_data.pop("version")
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return lifecycle.update_meeting(
+            instance, by=self.context["request"].user, expected_version=expected_version, **links
+        )
+
+
+class FollowUpActionSerializer(ModelRulesSerializer):
+    """A follow-up action logged with its meeting."""
+
+    owner = IdField(
+        queryset=active_users(),
+        default=serializers.CurrentUserDefault(),
+        help_text=gettext_lazy("User id; you by default."),
+    )
+    partnership = IdField(
+        queryset=Partnership.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Left out: the meeting's partnership, when the meeting discusses exactly one."
+        ),
+    )
+    lead_organization = IdField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "details",
+            "owner",
+            "side",
+            "due_date",
+            "priority",
+            "partnership",
+            "lead_organization",
+        ]
+
 
 class MeetingCreateSerializer(MeetingSerializer):
     version = serializers.IntegerField(read_only=True)
+    actions = FollowUpActionSerializer(
+        many=True,
+        required=False,
+        write_only=True,
+        max_length=100,
+        help_text=gettext_lazy(
+            "Follow-up actions saved with the meeting (all or nothing); list them "
+            "afterwards with GET /api/actions/?meeting=<id>."
+        ),
+    )
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "actions"]
+
+    def create(self, validated_data: dict[str, Any]) -> Meeting:
+        links = {name: validated_data.pop(name, ()) for name in lifecycle.MEETING_LINKS}
+        actions = [Action(**data) for data in validated_data.pop("actions", [])]
+        by = validated_data.pop("logged_by")
+        return lifecycle.log_meeting(Meeting(**validated_data), by=by, actions=actions, **links)
 
 
 # Actions -------------------------------------------------------------------------------

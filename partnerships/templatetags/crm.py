@@ -106,6 +106,7 @@ def js_strings() -> str:
         "Type to search…": gettext("Type to search…"),
         "Type to replace…": gettext("Type to replace…"),
         "No match": gettext("No match"),
+        "Discussed at this meeting": gettext("Discussed at this meeting"),
         "Create": gettext("Create"),
         "Create “%(name)s”…": gettext("Create “%(name)s”…"),
         "Remove": gettext("Remove"),

@@ -4,7 +4,6 @@ view and edit meetings."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -58,24 +57,20 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_meeting(request: HttpRequest, form: MeetingForm, actions) -> Meeting:
-    """The meeting, its links and its new or edited follow-up actions: all in
-    one transaction, so an error anywhere saves nothing."""
-    with transaction.atomic():
-        meeting = form.save(commit=False)
-        if meeting.pk is None:
-            meeting.logged_by = request.user
-        meeting._history_user = request.user
-        meeting.save()
-        form.save_m2m()
-        actions.instance = meeting
-        for action in actions.save(commit=False):
-            if action.pk is None:
-                action.created_by = request.user
-            action._history_user = request.user
-            action.save()
-        for action in actions.deleted_objects:
-            lifecycle.soft_delete(action, by=request.user)
-    return meeting
+    """The meeting, its links and its new follow-up actions, through the
+    workflow: an error anywhere saves nothing."""
+    links = {name: form.cleaned_data[name] for name in lifecycle.MEETING_LINKS}
+    if form.instance.pk is None:
+        return lifecycle.log_meeting(
+            form.save(commit=False), by=request.user, actions=actions.new_actions(), **links
+        )
+    return lifecycle.update_meeting(
+        form.save(commit=False),
+        by=request.user,
+        expected_version=form.cleaned_data["version"],
+        new_actions=actions.new_actions(),
+        **links,
+    )
 
 
 def _meeting_form_page(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
@@ -88,14 +83,19 @@ def _meeting_form_page(request: HttpRequest, meeting: Meeting | None) -> HttpRes
         for name in ("parent", "partnerships", "organizations"):
             if request.GET.get(name):
                 initial[name] = request.GET.getlist(name)
+        discussed = initial.get("partnerships", [])
+    else:
+        discussed = [p.pk for p in meeting.partnerships.all()]
     form = MeetingForm(request.POST or None, instance=meeting, initial=initial)
     # The form adds new follow-up actions; existing ones are edited on their
-    # own pages, by their owners (and listed read-only here).
+    # own pages, by their owners (and listed read-only here). Opened from a
+    # partnership, or editing a meeting about one, new rows start with it.
     actions = MeetingActionFormSet(
         request.POST or None,
         instance=meeting or Meeting(),
         prefix="actions",
         default_owner=request.user.pk,
+        default_partnership=discussed[0] if len(discussed) == 1 else None,
         queryset=Action.objects.none(),
     )
     if request.method == "POST":

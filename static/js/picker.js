@@ -27,6 +27,7 @@
     this.multiple = this.select.multiple;
     this.lookup = root.dataset.lookup;
     this.create = root.dataset.create || "";
+    this.suggestFrom = root.dataset.suggestFrom || "";
     this.results = [];
     this.active = -1;
     this.timer = null;
@@ -69,6 +70,9 @@
 
     var self = this;
     this.input.addEventListener("input", function () { self.schedule(); });
+    this.input.addEventListener("focus", function () {
+      if (!self.input.value.trim() && self.suggestions().length) self.showSuggestions();
+    });
     this.input.addEventListener("keydown", function (event) { self.onKey(event); });
     this.input.addEventListener("blur", function () {
       window.setTimeout(function () { self.close(); }, 150);
@@ -136,6 +140,27 @@
     this.changed();
   };
 
+  /* Options chosen in another picker of the same form (data-suggest-from):
+     an action's partnership is first looked for among those its meeting
+     discusses. */
+  Picker.prototype.suggestions = function () {
+    if (!this.suggestFrom) return [];
+    var form = this.root.closest("form");
+    var source = form && form.querySelector('select[name="' + this.suggestFrom + '"]');
+    if (!source) return [];
+    var chosen = this.selected().map(function (o) { return o.value; });
+    return Array.prototype.filter.call(source.options, function (o) {
+      return o.selected && o.value !== "" && chosen.indexOf(o.value) === -1;
+    }).map(function (o) {
+      return { id: o.value, label: optionLabel(o), detail: t("Discussed at this meeting") };
+    });
+  };
+
+  Picker.prototype.showSuggestions = function () {
+    this.results = this.suggestions();
+    this.show("");
+  };
+
   Picker.prototype.schedule = function () {
     var self = this;
     window.clearTimeout(this.timer);
@@ -144,7 +169,10 @@
 
   Picker.prototype.search = function () {
     var query = this.input.value.trim();
-    if (!query) { this.close(); return; }
+    if (!query) {
+      if (this.suggestions().length) this.showSuggestions(); else this.close();
+      return;
+    }
     var self = this;
     var ticket = ++this.request;
     fetch(this.lookup + "?q=" + encodeURIComponent(query), {
@@ -155,9 +183,14 @@
       .then(function (data) {
         if (ticket !== self.request) return; // a newer search is under way
         var chosen = self.selected().map(function (o) { return o.value; });
-        self.results = (data.results || []).filter(function (r) {
+        var found = (data.results || []).filter(function (r) {
           return chosen.indexOf(String(r.id)) === -1;
         });
+        // What the other picker chose comes first, in the search's own order.
+        var suggested = self.suggestions().map(function (r) { return r.id; });
+        self.results = found.filter(function (r) { return suggested.indexOf(String(r.id)) !== -1; })
+          .map(function (r) { return { id: r.id, label: r.label, detail: t("Discussed at this meeting") }; })
+          .concat(found.filter(function (r) { return suggested.indexOf(String(r.id)) === -1; }));
         self.show(query);
       })
       .catch(function () { self.results = []; self.show(query); });
@@ -185,13 +218,13 @@
       });
       self.list.appendChild(item);
     });
-    if (!this.results.length) {
+    if (!this.results.length && query) {
       var empty = document.createElement("li");
       empty.className = "picker-empty";
       empty.textContent = t("No match");
       this.list.appendChild(empty);
     }
-    if (this.create) {
+    if (this.create && query) {
       var create = document.createElement("li");
       create.className = "picker-create";
       create.id = this.list.id + "_create";

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from partnerships.models import Meeting
+from partnerships.models import Action, Meeting
+from tests import factories
 from tests.api.conftest import db_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,74 @@ def test_a_deleted_meeting_disappears_and_a_manager_brings_it_back(api_for, mana
     assert client.get(_detail(world.meeting)).status_code == 404
     assert client.post(f"{_detail(world.meeting)}restore/").status_code == 200
     assert client.get(_detail(world.meeting)).status_code == 200
+
+
+# Follow-up actions logged with the meeting ----------------------------------------------
+
+
+def _meeting_with_actions(world, partnerships, actions) -> dict:
+    return {
+        "kind": "call",
+        "title": "Call with Zhangjiakou",
+        "start_date": "2026-11-20",
+        "partnerships": partnerships,
+        "actions": actions,
+    }
+
+
+def test_actions_sent_with_a_meeting_about_one_partnership_get_that_partnership(
+    api, owner, teammate, world
+):
+    body = _meeting_with_actions(
+        world,
+        [world.partnership.pk],
+        [
+            {"title": "Send the draft agreement", "owner": teammate.pk, "due_date": "2026-12-20"},
+            {"title": "Chase the visa letters", "side": "partner"},
+        ],
+    )
+
+    response = api.post("/api/meetings/", body)
+
+    assert response.status_code == 201, response.content
+    meeting_id = response.json()["id"]
+    listed = api.get(f"/api/actions/?meeting={meeting_id}").json()["results"]
+    assert sorted((a["title"], a["partnership"], a["owner"]) for a in listed) == [
+        ("Chase the visa letters", world.partnership.pk, owner.pk),
+        ("Send the draft agreement", world.partnership.pk, teammate.pk),
+    ]
+    assert "actions" not in response.json()  # write-only: listed through /api/actions/
+
+
+def test_with_several_partnerships_an_api_action_keeps_its_own_or_none(api, owner, world):
+    other = factories.PartnershipFactory(owner=owner, title="Sophia Antipolis – Chengdu")
+    body = _meeting_with_actions(
+        world,
+        [world.partnership.pk, other.pk],
+        [
+            {"title": "Chengdu follow-up", "partnership": other.pk},
+            {"title": "General follow-up"},
+        ],
+    )
+
+    response = api.post("/api/meetings/", body)
+
+    assert response.status_code == 201, response.content
+    assert Action.objects.get(title="Chengdu follow-up").partnership == other
+    assert Action.objects.get(title="General follow-up").partnership is None
+
+
+def test_a_bad_action_in_a_new_meeting_saves_nothing(api, world):
+    body = _meeting_with_actions(
+        world,
+        [world.partnership.pk],
+        [{"title": "Fine"}, {"title": "", "due_date": "soon", "owner": 99999999}],
+    )
+    before = db_snapshot()
+
+    response = api.post("/api/meetings/", body)
+
+    assert response.status_code == 400
+    errors = response.json()["actions"]["1"]  # only the row in error, by position
+    assert set(errors) == {"title", "due_date", "owner"}
+    assert db_snapshot() == before

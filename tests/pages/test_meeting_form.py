@@ -137,7 +137,7 @@ def test_a_meeting_is_logged_with_its_links_and_follow_up_actions_in_one_form(
             datetime.date(2026, 12, 15),
             "normal",
             "partner",
-            None,
+            partnership,  # left empty: the one partnership the meeting discusses
             owner,
         ),
     ]
