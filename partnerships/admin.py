@@ -652,15 +652,35 @@ class MeetingAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdm
     date_hierarchy = "start_date"
     actions = ["restore_selected"]
 
-    def save_formset(self, request, form, formset, change):
-        # New actions added inline are created by the admin who saves them.
-        for instance in formset.save(commit=False):
-            if isinstance(instance, Action) and instance.pk is None:
-                instance.created_by = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            lifecycle.soft_delete(obj, by=request.user)
-        formset.save_m2m()
+    def get_readonly_fields(self, request, obj=None):
+        # Who logged a meeting is chosen when it is recorded, never rewritten.
+        return ["logged_by"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Saved in ``save_related``, with its links and new follow-up actions,
+        by the workflow that the meeting form and the API use."""
+
+    def save_related(self, request, form, formsets, change):
+        action_rows = next(f for f in formsets if f.model is Action)
+        rows = action_rows.save(commit=False)
+        new_actions = [action for action in rows if action.pk is None]
+        links = {name: form.cleaned_data[name] for name in lifecycle.MEETING_LINKS}
+        if change:
+            lifecycle.update_meeting(
+                form.instance,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                new_actions=new_actions,
+                **links,
+            )
+        else:
+            lifecycle.log_meeting(form.instance, by=request.user, actions=new_actions, **links)
+        for action in rows:
+            if action not in new_actions:  # an existing action edited in its row
+                action._history_user = request.user
+                action.save()
+        for action in action_rows.deleted_objects:
+            lifecycle.soft_delete(action, by=request.user)
 
 
 # Actions ------------------------------------------------------------------------

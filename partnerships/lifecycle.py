@@ -408,7 +408,8 @@ def log_meeting(
     """
     if meeting.pk is not None:
         raise InvalidTransition(_("This meeting has already been logged."))
-    meeting.logged_by = by
+    if meeting.logged_by_id is None:  # an admin may record it for a colleague
+        meeting.logged_by = by
     meeting._history_user = by
     meeting.save()
     _set_meeting_links(meeting, organizations, contacts, attendees, partnerships)

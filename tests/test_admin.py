@@ -14,6 +14,7 @@ from partnerships.models import (
     Action,
     ApiToken,
     Contact,
+    Meeting,
     Organization,
     Partnership,
     ReminderLog,
@@ -156,6 +157,73 @@ def test_adding_a_partnership_in_the_admin_records_its_first_stage(admin_user, o
     assert list(partnership.stage_changes.values_list("from_stage", "to_stage")) == [
         ("", "agreement")
     ]
+
+
+def test_the_admin_saves_parties_team_and_sectors_through_the_workflow(admin_user, owner, teammate):
+    yanqing = factories.OrganizationFactory(name="Yanqing District")
+    chamonix = factories.OrganizationFactory(name="Chamonix", country="FR")
+    sector = factories.SectorFactory(name="Tourism")
+    response = client_for(admin_user).post(
+        admin_url(Partnership, "add"),
+        {
+            "title": "Chamonix – Yanqing",
+            "kind": "institutional",
+            "stage": "agreement",
+            "owner": owner.pk,
+            "team": [teammate.pk],
+            "sectors": [sector.pk],
+            "value_currency": "EUR",
+            "version": 1,
+            "parties-TOTAL_FORMS": 2,
+            "parties-INITIAL_FORMS": 0,
+            "parties-0-organization": yanqing.pk,
+            "parties-0-role": "signatory",
+            "parties-0-order": 2,
+            "parties-1-organization": chamonix.pk,
+            "parties-1-role": "signatory",
+            "parties-1-order": 1,
+            "stage_changes-TOTAL_FORMS": 0,
+            "stage_changes-INITIAL_FORMS": 0,
+            "documents-TOTAL_FORMS": 0,
+            "documents-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    partnership = Partnership.objects.get(title="Chamonix – Yanqing")
+    assert [p.organization for p in partnership.parties.all()] == [chamonix, yanqing]
+    assert list(partnership.team.all()) == [teammate]
+    assert list(partnership.sectors.all()) == [sector]
+    assert partnership.stage_changes.count() == 1
+
+
+def test_an_action_added_to_a_meeting_in_the_admin_gets_its_only_partnership(
+    admin_user, owner, partnership
+):
+    response = client_for(admin_user).post(
+        admin_url(Meeting, "add"),
+        {
+            "kind": "call",
+            "status": "held",
+            "title": "Call with Zhangjiakou",
+            "start_date": "2026-11-20",
+            "logged_by": owner.pk,
+            "partnerships": [partnership.pk],
+            "version": 1,
+            "actions-TOTAL_FORMS": 1,
+            "actions-INITIAL_FORMS": 0,
+            "actions-0-title": "Send the draft",
+            "actions-0-owner": owner.pk,
+            "actions-0-side": "ours",
+            "actions-0-priority": "normal",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting = Meeting.objects.get(title="Call with Zhangjiakou")
+    assert meeting.logged_by == owner
+    action = meeting.actions.get()
+    assert (action.partnership, action.created_by) == (partnership, admin_user)
 
 
 def test_the_stage_cannot_be_edited_as_a_field_in_the_admin(admin_user, partnership):

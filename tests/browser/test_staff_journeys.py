@@ -149,3 +149,39 @@ def test_the_french_interface_shows_and_is_remembered(page):
     assert page.get_by_role("heading", name="Consigner une réunion").is_visible()
     assert page.get_by_role("button", name="Enregistrer la réunion").is_visible()
     assert page.evaluate("document.documentElement.lang") == "fr"
+
+
+def test_an_actions_partnership_picker_offers_the_meetings_partnerships_first(page):
+    staff = factories.StaffFactory(username="julien", first_name="Julien", last_name="Morel")
+    chambery = factories.PartnershipFactory(owner=staff, title="Chambéry – Zhangjiakou")
+    sophia = factories.PartnershipFactory(owner=staff, title="Sophia Antipolis – Chengdu")
+    factories.PartnershipFactory(owner=staff, title="Chamonix – Yanqing")
+    sign_in(page, "julien")
+
+    page.goto(f"/meetings/new/?partnerships={chambery.pk}&partnerships={sophia.pk}")
+    page.get_by_label("Title").first.fill("Forum with both programmes")
+    page.get_by_label("Start date").fill(timezone.localdate().isoformat())
+    row = page.locator("[data-formset='actions'] [data-formset-row]").nth(0)
+    row.get_by_label("Title").fill("Ask Chengdu for dates")
+    box = row.get_by_label("Partnership")
+    offered = row.locator(".picker-results [role=option]")
+
+    def titles() -> list[str]:
+        return [item.splitlines()[0].strip() for item in offered.all_inner_texts()]
+
+    # Before typing: the two the meeting discusses, and nothing else.
+    box.focus()
+    offered.first.wait_for()
+    assert sorted(titles()) == ["Chambéry – Zhangjiakou", "Sophia Antipolis – Chengdu"]
+    # Typing: a discussed one first, then the others found.
+    box.fill("cha")
+    offered.filter(has_text="Chamonix").wait_for()
+    assert titles() == ["Chambéry – Zhangjiakou", "Chamonix – Yanqing"]
+    box.fill("")
+    box.press("ArrowDown")
+    offered.filter(has_text="Sophia").click()
+
+    page.get_by_role("button", name="Save the meeting").click()
+    page.get_by_text("Meeting logged.").wait_for()
+
+    assert Action.objects.get(title="Ask Chengdu for dates").partnership == sophia
