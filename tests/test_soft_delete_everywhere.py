@@ -360,11 +360,9 @@ def every_route() -> dict[str, Route]:
 def body(response) -> str:
     """What a response shows, as text: HTML, JSON, CSV, iCalendar (unfolded),
     the cells of an Excel file, a downloaded file."""
-    if response.streaming:
-        raw = b"".join(response.streaming_content)
-        response.close()
-    else:
-        raw = response.content
+    # A streamed answer is closed by the test client once read (closing it again
+    # would close the database connection).
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
     content_type = response.get("Content-Type", "")
     if "spreadsheetml" in content_type:
         sheet = load_workbook(io.BytesIO(raw), read_only=True).active
