@@ -122,9 +122,6 @@ NOT_SHOWING_RECORDS = {
 # would touch, deleted ones included since they still block or cascade (a user
 # who owns a deleted partnership cannot be erased): what it is for.
 ADMIN_DELETE_REASON = "the admin's delete confirmation, which lists what a hard delete touches"
-# Change and history pages of this many rows of each model (the world has no
-# more of the models that link to the deleted records).
-ADMIN_ROWS = 2
 
 
 @dataclass
@@ -608,12 +605,17 @@ def walk_admin(walk: Walk, routes: dict[str, Route]) -> None:
         walk.get("admin:app_list", reverse("admin:app_list", args=[app_label]))
     for model, model_admin in admin.site._registry.items():
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        # Partnerships, meetings, actions and a partnership's own rows: each
+        # live one, and the changelist searched; other models: one row.
+        records = issubclass(model, SoftDeleteModel) or isinstance(
+            model._default_manager, HiddenWithParentManager
+        )
         changelist = reverse(f"{prefix}_changelist")
         walk.get(f"{prefix}_changelist", changelist)
-        if model_admin.search_fields:
+        if records and model_admin.search_fields:
             walk.get(f"{prefix}_changelist", changelist + _query({"q": COMMON}))
         walk.get(f"{prefix}_add", reverse(f"{prefix}_add"), expect=(200, 403))
-        rows = world.live(model)[:ADMIN_ROWS]
+        rows = world.live(model) if records else world.live(model)[:1]
         if rows:  # the short address redirects to the change page
             unnamed = f"{routes[f'{prefix}_changelist'].pattern}<path:object_id>/"
             walk.get(unnamed, changelist + f"{rows[0]}/")
