@@ -25,12 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from partnerships import lifecycle, permissions, text_search
 from partnerships.errors import DomainError, NearDuplicate
 from partnerships.forms import (
     ActionCompleteForm,
     DocumentFileFormMixin,
+    KeepsLinksToDeletedMixin,
     ReassignForm,
     StageMoveForm,
     StatusChangeForm,
@@ -57,6 +59,7 @@ from partnerships.models import (
     StatusChange,
     UserProfile,
 )
+from partnerships.models.base import is_soft_deleted
 
 admin.site.site_header = _("Partnership CRM administration")
 admin.site.site_title = _("Partnership CRM")
@@ -105,6 +108,29 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LiveLinksHistoryHelper(HistoricalRecordContextHelper):
+    """The changes a record's history lists name the records it linked to as
+    its pages do: a deleted partnership, meeting or action is not named."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, list):
+            return [_named_if_live(item) for item in value]
+        return _named_if_live(value)
+
+
+def _named_if_live(value):
+    return gettext("a deleted record") if is_soft_deleted(value) else value
+
+
+class LiveLinksHistoryMixin:
+    """For the history pages of records that link to partnerships, meetings
+    or actions (see :class:`LiveLinksHistoryHelper`)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LiveLinksHistoryHelper(self.model, historical_record)
+
+
 class SoftDeleteAdminMixin:
     """Delete hides the row (and can be undone with "Restore"); the changelist
     shows live rows unless the "deleted" filter says otherwise."""
@@ -136,6 +162,18 @@ class SoftDeleteAdminMixin:
                 lifecycle.restore(obj, by=request.user)
                 restored += 1
         self.message_user(request, gettext("%(count)d record(s) restored.") % {"count": restored})
+
+
+class PartnershipRowsInlineMixin:
+    """Inlines of a partnership's own rows (parties, documents, stage
+    history) on its change page show them all, the page being open on a
+    deleted partnership too (admins restore from there); their default
+    manager hides them everywhere else while it is deleted."""
+
+    def get_queryset(self, request):
+        queryset = self.model.all_objects.all()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
 
 
 def run_with_form(
@@ -337,14 +375,14 @@ class ContactAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin)
 # Partnerships ----------------------------------------------------------------------
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(PartnershipRowsInlineMixin, admin.TabularInline):
     model = PartnershipParty
     fields = ["organization", "role", "order"]
     autocomplete_fields = ["organization"]
     extra = 0
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(PartnershipRowsInlineMixin, admin.TabularInline):
     model = Document
     fk_name = "partnership"
     fields = ["title", "kind", "signed_on", "original_name", "uploaded_by", "uploaded_at"]
@@ -357,7 +395,7 @@ class DocumentInline(admin.TabularInline):
         return False  # uploads go through the document form, which checks files
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(PartnershipRowsInlineMixin, admin.TabularInline):
     model = StageChange
     fields = ["effective_date", "from_stage", "to_stage", "changed_by", "note", "changed_at"]
     readonly_fields = fields
@@ -375,7 +413,8 @@ class PartnershipCountryFilter(UsedCountryFilter):
     across_many = True
 
     def organizations(self) -> QuerySet:
-        return Organization.objects.filter(party_roles__isnull=False)
+        # The parties' manager leaves out those of deleted partnerships.
+        return Organization.objects.filter(pk__in=PartnershipParty.objects.values("organization"))
 
 
 class PartnershipOrgKindFilter(admin.SimpleListFilter):
@@ -403,12 +442,14 @@ def parties_in_order(rows: forms.BaseInlineFormSet) -> list[lifecycle.Party]:
     return [lifecycle.Party(organization=d["organization"], role=d["role"]) for d in kept]
 
 
-class PartnershipAdminForm(VersionedModelFormMixin, forms.ModelForm):
+class PartnershipAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm):
     """The admin builds the fields; this adds the stale-edit check."""
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+class PartnershipAdmin(
+    LiveLinksHistoryMixin, SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+):
     form = PartnershipAdminForm
     list_display = [
         "title",
@@ -608,8 +649,13 @@ class StatusChangeAdmin(StageChangeAdmin):
 # Meetings ------------------------------------------------------------------------
 
 
+class ActionInlineForm(KeepsLinksToDeletedMixin, forms.ModelForm):
+    """An action's link to a deleted partnership shows empty and is kept."""
+
+
 class ActionInline(admin.TabularInline):
     model = Action
+    form = ActionInlineForm
     fk_name = "meeting"
     fields = ["title", "owner", "side", "due_date", "priority", "status", "partnership"]
     readonly_fields = ["status"]
@@ -621,12 +667,14 @@ class ActionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("owner", "partnership")
 
 
-class MeetingAdminForm(VersionedModelFormMixin, forms.ModelForm):
+class MeetingAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm):
     """The admin builds the fields; this adds the stale-edit check."""
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+class MeetingAdmin(
+    LiveLinksHistoryMixin, SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+):
     form = MeetingAdminForm
     list_display = [
         "title",
@@ -711,14 +759,22 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ActionAdminForm(VersionedModelFormMixin, forms.ModelForm):
+class ActionAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm):
     """The admin builds the fields; this adds the stale-edit check."""
 
 
 @admin.register(Action)
-class ActionAdmin(SoftDeleteAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(LiveLinksHistoryMixin, SoftDeleteAdminMixin, SimpleHistoryAdmin):
     form = ActionAdminForm
-    list_display = ["title", "owner", "partnership", "due_date", "status", "priority", "side"]
+    list_display = [
+        "title",
+        "owner",
+        "partnership_shown",
+        "due_date",
+        "status",
+        "priority",
+        "side",
+    ]
     list_filter = [DeletedFilter, DueFilter, "status", "priority", "side", "owner"]
     list_select_related = ["owner", "partnership"]
     autocomplete_fields = ["owner", "partnership", "meeting", "lead_organization"]
@@ -738,6 +794,10 @@ class ActionAdmin(SoftDeleteAdminMixin, SimpleHistoryAdmin):
             obj.created_by = request.user
         obj._history_user = request.user
         obj.save()
+
+    @admin.display(description=_("partnership"), ordering="partnership__title")
+    def partnership_shown(self, obj: Action) -> Partnership | None:
+        return obj.live_partnership
 
     @admin.action(description=_("Complete selected actions…"))
     def complete_selected(self, request, queryset):
@@ -802,7 +862,7 @@ class SignatoryInline(admin.TabularInline):
     extra = 0
 
 
-class DocumentAdminForm(DocumentFileFormMixin, forms.ModelForm):
+class DocumentAdminForm(KeepsLinksToDeletedMixin, DocumentFileFormMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = ["partnership", "meeting", "kind", "title", "file", "signed_on", "signed_place"]

@@ -71,8 +71,9 @@ def _action_event(action: Action, host: str) -> Event:
     _all_day(event, action.due_date)
     event.add("summary", _("Due: %(title)s") % {"title": action.title})
     lines = []
-    if action.partnership is not None:
-        lines.append(_("Partnership: %(title)s") % {"title": action.partnership.title})
+    partnership = action.live_partnership
+    if partnership is not None:
+        lines.append(_("Partnership: %(title)s") % {"title": partnership.title})
     if action.details:
         lines.append(action.details)
     lines.append(_absolute(action.get_absolute_url()))

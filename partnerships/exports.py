@@ -49,6 +49,7 @@ from partnerships.models import (
     Stage,
     Status,
 )
+from partnerships.models.base import live_value
 from partnerships.reports import eur_value, last_activity_date, next_due_date
 
 CHUNK = 2000
@@ -280,9 +281,9 @@ ACTION_FIELDS = (
     "owner__first_name",
     "owner__last_name",
     "owner__username",
-    "partnership_id",
-    "partnership__title",
-    "meeting__title",
+    "live_partnership_id",
+    "live_partnership_title",
+    "live_meeting_title",
     "lead_organization__name",
     "details",
     "completed_on",
@@ -297,8 +298,17 @@ ACTION_FIELDS = (
 def action_rows(queryset: QuerySet) -> Iterator[dict]:
     """The filtered actions as plain rows, with the names of their owner,
     partnership, meeting, lead organization and completer (joined in the same
-    query, read in chunks)."""
-    return queryset.values(*ACTION_FIELDS).iterator(chunk_size=CHUNK)
+    query, read in chunks). A deleted partnership or meeting leaves its cells
+    empty, as the pages show no link to it."""
+    return (
+        queryset.annotate(
+            live_partnership_id=live_value("partnership__id"),
+            live_partnership_title=live_value("partnership__title"),
+            live_meeting_title=live_value("meeting__title"),
+        )
+        .values(*ACTION_FIELDS)
+        .iterator(chunk_size=CHUNK)
+    )
 
 
 def action_table(queryset: QuerySet, *, today: datetime.date) -> Table:
@@ -328,9 +338,9 @@ def action_table(queryset: QuerySet, *, today: datetime.date) -> Table:
             lambda r: _person(r["owner__first_name"], r["owner__last_name"], r["owner__username"]),
             20,
         ),
-        Column(_("Partnership"), lambda r: r["partnership__title"] or "", 36),
-        Column(_("Partnership ID"), lambda r: r["partnership_id"], 10),
-        Column(_("From meeting"), lambda r: r["meeting__title"] or "", 30),
+        Column(_("Partnership"), lambda r: r["live_partnership_title"] or "", 36),
+        Column(_("Partnership ID"), lambda r: r["live_partnership_id"], 10),
+        Column(_("From meeting"), lambda r: r["live_meeting_title"] or "", 30),
         Column(_("Lead organization"), lambda r: r["lead_organization__name"] or "", 24),
         Column(_("Details"), lambda r: r["details"], 40),
         Column(_("Completed on"), lambda r: r["completed_on"], 12),

@@ -27,6 +27,7 @@ from partnerships.models import (
     Stage,
     Status,
 )
+from partnerships.models.base import SoftDeleteModel, is_deleted_row
 from partnerships.widgets import SearchSelect, SearchSelectMultiple
 
 
@@ -62,6 +63,33 @@ class VersionedModelFormMixin:
                     code="stale",
                 )
         return cleaned
+
+
+class KeepsLinksToDeletedMixin:
+    """A link to a deleted partnership or meeting (an action's meeting, a
+    partnership's origin meeting, a side meeting's forum) shows empty in the
+    form, whose choices are live records only; saving the form keeps the
+    stored link, so that restoring the record brings the link back. Clearing
+    a link to a live record works as usual."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._stored_links = {
+            field.name: getattr(self.instance, field.attname)
+            for field in self.instance._meta.concrete_fields
+            if field.is_relation
+            and field.name in self.fields
+            and issubclass(field.related_model, SoftDeleteModel)
+            and getattr(self.instance, field.attname) is not None
+        }
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for name, stored in self._stored_links.items():
+            field = self.instance._meta.get_field(name)
+            cleared = self.cleaned_data.get(name) is None and name not in self.errors
+            if cleared and is_deleted_row(field.related_model, stored):
+                setattr(self.instance, field.attname, stored)
 
 
 class DocumentFileFormMixin:
@@ -174,7 +202,9 @@ class DatesInOrderMixin:
         return cleaned
 
 
-class MeetingForm(DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm):
+class MeetingForm(
+    KeepsLinksToDeletedMixin, DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm
+):
     parent = forms.ModelChoiceField(
         label=_("Part of"),
         queryset=Meeting.objects.all(),
@@ -234,7 +264,7 @@ class MeetingForm(DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm):
         }
 
 
-class ActionForm(VersionedModelFormMixin, forms.ModelForm):
+class ActionForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm):
     owner = UserChoiceField(label=_("Owner"), queryset=active_users())
     partnership = forms.ModelChoiceField(
         label=_("Partnership"),
@@ -331,7 +361,9 @@ MeetingActionFormSet = inlineformset_factory(
 )
 
 
-class PartnershipForm(DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm):
+class PartnershipForm(
+    KeepsLinksToDeletedMixin, DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm
+):
     """Create and edit a partnership. The stage is chosen only at creation
     (afterwards it moves through the stage form); the owner is chosen at
     creation and changed later by a manager's reassignment."""

@@ -17,8 +17,10 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
+from rest_framework.fields import empty, get_attribute
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
+
+from partnerships.models.base import is_soft_deleted, live
 
 _DIGITS = re.compile(r"[0-9]{1,19}")
 
@@ -105,6 +107,46 @@ class IdField(serializers.PrimaryKeyRelatedField):
         if not (is_int or is_digits):
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(int(data))
+
+
+class LiveIdField(IdField):
+    """A link to a partnership, meeting or action (an action's ``meeting``, a
+    partnership's ``origin_meeting``, a side meeting's ``parent``): it reads
+    as null while the record it points to is deleted, like the pages, which
+    show no such link.
+
+    The stored link is kept so that restoring the record brings it back: a
+    null sent for a link that reads as null (a client sending back what it
+    read) leaves it as it is. Deleted records are never offered as new
+    targets (the field's queryset has live rows only).
+
+    Reads the related row (``select_related`` it in the view's queryset) to
+    see whether it is deleted, rather than only its id.
+    """
+
+    def use_pk_only_optimization(self) -> bool:
+        return False
+
+    def get_attribute(self, instance: Model) -> Any:
+        return live(super().get_attribute(instance))
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None and self.allow_null:
+            hidden = self._hidden_target()
+            if hidden is not None:
+                return True, hidden
+        return super().validate_empty_values(data)
+
+    def _hidden_target(self) -> Model | None:
+        """The deleted record the instance being updated points to, if any."""
+        instance = getattr(self.parent, "instance", None)
+        if not isinstance(instance, Model) or not self.source_attrs:
+            return None
+        try:
+            target = get_attribute(instance, self.source_attrs)
+        except (AttributeError, KeyError):
+            return None
+        return target if is_soft_deleted(target) else None
 
 
 class CountryCodeField(serializers.ChoiceField):

@@ -31,6 +31,7 @@ from partnerships.api.errors import field_errors
 from partnerships.api.fields import (
     CountryCodeField,
     IdField,
+    LiveIdField,
     PersonNameField,
     StrictBooleanField,
     StrictCharField,
@@ -357,7 +358,7 @@ class PartnershipSerializer(VersionedSerializer):
             "replaces the current parties."
         ),
     )
-    origin_meeting = IdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    origin_meeting = LiveIdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
     abandon_reason_name = serializers.CharField(
         source="abandon_reason.name", read_only=True, allow_null=True
     )
@@ -531,13 +532,15 @@ class StageChangeSerializer(StrictModelSerializer):
 
 class MeetingSerializer(VersionedSerializer):
     country = CountryCodeField(required=False, allow_blank=True)
-    parent = IdField(
+    parent = LiveIdField(
         queryset=Meeting.objects.all(),
         required=False,
         allow_null=True,
         help_text=gettext_lazy("The forum or mission this side meeting took place at."),
     )
-    parent_title = serializers.CharField(source="parent.title", read_only=True, allow_null=True)
+    parent_title = serializers.CharField(
+        source="live_parent.title", read_only=True, allow_null=True
+    )
     organizations = IdField(many=True, queryset=Organization.objects.all(), required=False)
     organization_names = serializers.SlugRelatedField(
         source="organizations", slug_field="name", many=True, read_only=True
@@ -668,12 +671,14 @@ class ActionSerializer(VersionedSerializer):
     )
     owner_name = PersonNameField(source="owner")
     is_overdue = serializers.SerializerMethodField()
-    partnership = IdField(queryset=Partnership.objects.all(), required=False, allow_null=True)
+    partnership = LiveIdField(queryset=Partnership.objects.all(), required=False, allow_null=True)
     partnership_title = serializers.CharField(
-        source="partnership.title", read_only=True, allow_null=True
+        source="live_partnership.title", read_only=True, allow_null=True
     )
-    meeting = IdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
-    meeting_title = serializers.CharField(source="meeting.title", read_only=True, allow_null=True)
+    meeting = LiveIdField(queryset=Meeting.objects.all(), required=False, allow_null=True)
+    meeting_title = serializers.CharField(
+        source="live_meeting.title", read_only=True, allow_null=True
+    )
     lead_organization = IdField(
         queryset=Organization.objects.all(), required=False, allow_null=True
     )
@@ -748,7 +753,10 @@ class SignatorySerializer(serializers.Serializer):
 
 class DocumentSerializer(StrictModelSerializer):
     partnership_title = serializers.CharField(source="partnership.title", read_only=True)
-    meeting_title = serializers.CharField(source="meeting.title", read_only=True, allow_null=True)
+    meeting = LiveIdField(read_only=True, allow_null=True)
+    meeting_title = serializers.CharField(
+        source="live_meeting.title", read_only=True, allow_null=True
+    )
     signatories = SignatorySerializer(source="signings", many=True, read_only=True)
     uploaded_by_name = PersonNameField(source="uploaded_by", allow_null=True)
     download_url = serializers.SerializerMethodField()

@@ -254,7 +254,8 @@ class PartnershipViewSet(SoftDeleteViewSet):
             self.rows(Partnership)
             .visible_to(self.request.user)
             .for_list()
-            .select_related("created_by", "abandon_reason")
+            # origin_meeting: read to show it only while that meeting is live.
+            .select_related("created_by", "abandon_reason", "origin_meeting")
             .prefetch_related("team")
         )
 

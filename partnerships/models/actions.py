@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
+    LiveLink,
     SoftDeleteManager,
     SoftDeleteModel,
     TimeStampedModel,
@@ -164,6 +165,11 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ActionManager()
     all_objects = models.Manager.from_queryset(ActionQuerySet)()
+
+    # What pages, e-mails, feeds and the API show of the links: nothing while
+    # the partnership or meeting is deleted (the stored id stays).
+    live_partnership = LiveLink("partnership")
+    live_meeting = LiveLink("meeting")
 
     class Meta:
         verbose_name = _("action")

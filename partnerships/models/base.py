@@ -1,11 +1,30 @@
 """Building blocks shared by the domain models: time stamps, soft delete and
-optimistic concurrency (version numbers)."""
+optimistic concurrency (version numbers).
+
+Soft delete is one mechanism, in three parts, so that a deleted partnership,
+meeting or action disappears from every surface and comes back, links and all,
+when it is restored:
+
+- the record itself: the default manager of a :class:`SoftDeleteModel` hides
+  deleted rows (and so do the related managers built on it: a meeting's
+  ``actions``, a partnership's ``meetings``...);
+- the rows that belong to it (a partnership's documents, parties, stage and
+  status changes): their default manager, a :class:`HiddenWithParentManager`,
+  hides them while it is deleted;
+- links to it from records that stay (an action's meeting, a partnership's
+  origin meeting, a side meeting's parent): read through a :class:`LiveLink`
+  (``action.live_meeting``) in objects, :func:`live_value` in ``values()``
+  reads, and the API's ``LiveIdField``, which show nothing while the target is
+  deleted. The stored id is kept, so restoring the target restores the link.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.errors import StaleObjectError
@@ -51,6 +70,83 @@ class SoftDeleteModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+def is_soft_deleted(obj: Any) -> bool:
+    """Is ``obj`` a partnership, meeting or action that has been deleted?"""
+    return isinstance(obj, SoftDeleteModel) and obj.deleted_at is not None
+
+
+def live(obj: Any) -> Any:
+    """``obj``, or None when it is a deleted record: what a link to it shows."""
+    return None if is_soft_deleted(obj) else obj
+
+
+def is_deleted_row(model: type[SoftDeleteModel], pk: Any) -> bool:
+    """Does ``pk`` name a deleted row of ``model``? (One query.)"""
+    return model.all_objects.filter(pk=pk, deleted_at__isnull=False).exists()
+
+
+class LiveLink:
+    """``live_meeting = LiveLink("meeting")`` on a model: the record the foreign
+    key ``meeting`` points to, or None while that record is deleted.
+
+    Pages, e-mails, feeds and the API read links to partnerships, meetings and
+    actions through these, never through the foreign key itself, which also
+    returns deleted rows. The related row is read as the foreign key reads it:
+    list querysets ``select_related`` it, and the check of ``deleted_at`` is
+    made in Python, so a list runs no query per row.
+    """
+
+    def __init__(self, field_name: str) -> None:
+        self.field_name = field_name
+
+    def __get__(self, instance: models.Model | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return live(getattr(instance, self.field_name))
+
+
+def live_links(model: type[models.Model]) -> dict[str, str]:
+    """The foreign keys of ``model`` read through a :class:`LiveLink`:
+    ``{"meeting": "live_meeting", ...}``."""
+    return {
+        attribute.field_name: name
+        for klass in reversed(model.__mro__)
+        for name, attribute in vars(klass).items()
+        if isinstance(attribute, LiveLink)
+    }
+
+
+def live_value(path: str) -> Case:
+    """``live_value("meeting__title")``: in a ``values()`` or ``annotate()``
+    read, the title of the row's meeting, or NULL while that meeting is deleted
+    (the last relation of ``path`` is the soft-deletable one). Computed in the
+    same query, from the join the value needs anyway."""
+    relation = path.rpartition("__")[0]
+    return Case(When(**{f"{relation}__deleted_at__isnull": True}, then=F(path)), default=None)
+
+
+class HiddenWithParentManager(models.Manager):
+    """The default manager of rows that belong to a soft-deletable record (a
+    partnership's documents, parties, stage and status changes): they are
+    hidden while that record is deleted, and come back when it is restored.
+
+    Subclasses name the path to that record in ``belongs_to``. As the default
+    manager, it also scopes the related managers (``partnership.documents``),
+    prefetches, admin changelists and model-form choices; ``all_objects`` has
+    every row.
+    """
+
+    belongs_to: str = ""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(**{f"{self.belongs_to}__deleted_at__isnull": True})
+
+
+class EveryRowManager(models.Manager):
+    """``all_objects`` of the models whose default manager hides rows: every
+    row, for restore screens, the admin's own inlines and integrity checks."""
 
 
 class VersionedModel(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models.base import EveryRowManager, HiddenWithParentManager, LiveLink
 from partnerships.models.organizations import Contact
 
 if TYPE_CHECKING:
@@ -41,6 +42,18 @@ def document_upload_path(document: Document, filename: str) -> str:
 class DocumentQuerySet(models.QuerySet):
     def for_list(self) -> DocumentQuerySet:
         return self.select_related("uploaded_by", "meeting", "partnership")
+
+
+class DocumentManager(HiddenWithParentManager.from_queryset(DocumentQuerySet)):
+    """A partnership's documents are hidden while it is deleted."""
+
+    belongs_to = "partnership"
+
+
+class SignatoryManager(HiddenWithParentManager):
+    """Signatures of a deleted partnership's documents are hidden with them."""
+
+    belongs_to = "document__partnership"
 
 
 class Document(models.Model):
@@ -86,7 +99,12 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    objects = DocumentQuerySet.as_manager()
+    objects = DocumentManager()
+    all_objects = EveryRowManager.from_queryset(DocumentQuerySet)()
+
+    # The meeting it was signed at, as pages and the API show it: nothing
+    # while that meeting is deleted (the stored id stays).
+    live_meeting = LiveLink("meeting")
 
     class Meta:
         verbose_name = _("document")
@@ -123,6 +141,9 @@ class DocumentSignatory(models.Model):
         Contact, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="signings"
     )
     title_at_signing = models.CharField(_("title at signing"), max_length=200, blank=True)
+
+    objects = SignatoryManager()
+    all_objects = EveryRowManager()
 
     class Meta:
         verbose_name = _("signatory")

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
+    LiveLink,
     ParentLoopMixin,
     SoftDeleteManager,
     SoftDeleteModel,
@@ -112,6 +113,9 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
     )
     objects = MeetingManager()
     all_objects = models.Manager.from_queryset(MeetingQuerySet)()
+
+    # The forum or mission as pages and the API show it: nothing while deleted.
+    live_parent = LiveLink("parent")
 
     class Meta:
         verbose_name = _("meeting")

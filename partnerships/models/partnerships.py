@@ -18,6 +18,9 @@ from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
+    EveryRowManager,
+    HiddenWithParentManager,
+    LiveLink,
     SoftDeleteManager,
     SoftDeleteModel,
     TimeStampedModel,
@@ -192,7 +195,9 @@ class PartnershipQuerySet(models.QuerySet):
         condition = text_search.condition(query)
         if not condition:
             return self
-        party_of_matching_org = PartnershipParty.objects.filter(
+        # Every party row: the outer query already hides deleted partnerships
+        # (no join back to them in the subquery).
+        party_of_matching_org = PartnershipParty.all_objects.filter(
             organization__in=Organization.objects.filter(condition)
         ).values("partnership_id")
         return self.filter(condition | Q(pk__in=party_of_matching_org))
@@ -344,6 +349,10 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
     objects = PartnershipManager()
     all_objects = models.Manager.from_queryset(PartnershipQuerySet)()
 
+    # The meeting it originated at, as pages and the API show it: nothing
+    # while that meeting is deleted (the stored id stays).
+    live_origin_meeting = LiveLink("origin_meeting")
+
     class Meta:
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
@@ -445,6 +454,13 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         return any(member.pk == user.pk for member in self.team.all())
 
 
+class PartnershipRowManager(HiddenWithParentManager):
+    """Rows of a partnership (parties, stage and status changes): hidden while
+    it is deleted."""
+
+    belongs_to = "partnership"
+
+
 class PartnershipParty(models.Model):
     """An organization taking part in a partnership, in a role."""
 
@@ -466,6 +482,8 @@ class PartnershipParty(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+    objects = PartnershipRowManager()
+    all_objects = EveryRowManager()
 
     class Meta:
         verbose_name = _("party")
@@ -515,6 +533,9 @@ class StageChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="stage_changes",
     )
+
+    objects = PartnershipRowManager()
+    all_objects = EveryRowManager()
 
     class Meta:
         verbose_name = _("stage change")
@@ -575,6 +596,9 @@ class StatusChange(models.Model):
     )
     changed_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     effective_date = models.DateField(_("effective date"))
+
+    objects = PartnershipRowManager()
+    all_objects = EveryRowManager()
 
     class Meta:
         verbose_name = _("status change")

@@ -71,16 +71,17 @@ def world(partnership, owner, teammate):
 
 
 def db_snapshot() -> dict[str, object]:
-    """Every row an API write could touch, to prove a refused request changed nothing."""
+    """Every row an API write could touch (deleted partnerships' too), to prove a
+    refused request changed nothing."""
     return {
         "partnerships": list(
             Partnership.all_objects.order_by("pk").values_list(
                 "pk", "version", "title", "stage", "status", "owner_id", "deleted_at"
             )
         ),
-        "parties": list(PartnershipParty.objects.order_by("pk").values_list("pk", "role")),
-        "stage_changes": StageChange.objects.count(),
-        "status_changes": StatusChange.objects.count(),
+        "parties": list(PartnershipParty.all_objects.order_by("pk").values_list("pk", "role")),
+        "stage_changes": StageChange.all_objects.count(),
+        "status_changes": StatusChange.all_objects.count(),
         "meetings": list(
             Meeting.all_objects.order_by("pk").values_list("pk", "version", "title", "deleted_at")
         ),
@@ -93,5 +94,5 @@ def db_snapshot() -> dict[str, object]:
             Organization.objects.order_by("pk").values_list("pk", "name", "notes")
         ),
         "contacts": list(Contact.objects.order_by("pk").values_list("pk", "name", "title")),
-        "documents": Document.objects.count(),
+        "documents": Document.all_objects.count(),
     }

@@ -322,7 +322,7 @@ class Command(BaseCommand):
     def _documents(self) -> None:
         partnership = self.partnerships["ara_hebei"]
         title = "Press release: Auvergne-Rhône-Alpes and Hebei sign a cooperation agreement"
-        if Document.objects.filter(partnership=partnership, title=title).exists():
+        if Document.all_objects.filter(partnership=partnership, title=title).exists():
             return
         text = (
             "Chambéry, 29 November 2018. On the day of the forum on Beijing 2022 Winter Games "
