@@ -28,11 +28,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from partnerships import lifecycle, permissions, text_search
 from partnerships.errors import DomainError
 from partnerships.forms import (
-    ActionCompleteForm,
+    BulkActionCompleteForm,
+    BulkStageMoveForm,
+    BulkStatusChangeForm,
     DocumentFileFormMixin,
     ReassignForm,
-    StageMoveForm,
-    StatusChangeForm,
     VersionedModelFormMixin,
 )
 from partnerships.imports import ContactResource, OrganizationResource
@@ -465,13 +465,14 @@ class PartnershipAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistor
                 by=request.user,
                 note=form.cleaned_data["note"],
                 effective_date=form.cleaned_data["effective_date"],
+                expected_version=partnership.version,
             )
 
         return run_with_form(
             self,
             request,
             queryset,
-            form_class=StageMoveForm,
+            form_class=BulkStageMoveForm,
             title=gettext("Move partnerships to another stage"),
             apply=apply,
         )
@@ -485,13 +486,14 @@ class PartnershipAdmin(SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistor
                 by=request.user,
                 note=form.cleaned_data["note"],
                 reason=form.cleaned_data["reason"],
+                expected_version=partnership.version,
             )
 
         return run_with_form(
             self,
             request,
             queryset,
-            form_class=StatusChangeForm,
+            form_class=BulkStatusChangeForm,
             title=gettext("Change the status of partnerships"),
             apply=apply,
         )
@@ -669,24 +671,33 @@ class ActionAdmin(SoftDeleteAdminMixin, SimpleHistoryAdmin):
                 by=request.user,
                 outcome=form.cleaned_data["outcome"],
                 completed_on=form.cleaned_data["completed_on"],
+                expected_version=action.version,
             )
 
         return run_with_form(
             self,
             request,
             queryset,
-            form_class=ActionCompleteForm,
+            form_class=BulkActionCompleteForm,
             title=gettext("Complete actions"),
             apply=apply,
         )
 
     @admin.action(description=_("Cancel selected actions"))
     def cancel_selected(self, request, queryset):
-        self._apply_each(request, queryset, lambda a: lifecycle.cancel_action(a, by=request.user))
+        self._apply_each(
+            request,
+            queryset,
+            lambda a: lifecycle.cancel_action(a, by=request.user, expected_version=a.version),
+        )
 
     @admin.action(description=_("Reopen selected actions"))
     def reopen_selected(self, request, queryset):
-        self._apply_each(request, queryset, lambda a: lifecycle.reopen_action(a, by=request.user))
+        self._apply_each(
+            request,
+            queryset,
+            lambda a: lifecycle.reopen_action(a, by=request.user, expected_version=a.version),
+        )
 
     @admin.action(description=_("Reassign selected actions to another owner…"))
     def reassign_owner(self, request, queryset):

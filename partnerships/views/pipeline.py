@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partnerships import lifecycle, permissions
-from partnerships.errors import DomainError
+from partnerships.errors import DomainError, StaleObjectError
 from partnerships.forms import StageMoveForm
 from partnerships.models import ExchangeRate, Partnership, Stage
 from partnerships.pipeline import (
@@ -26,6 +26,7 @@ from partnerships.pipeline import (
 )
 from partnerships.reports import missing_rates
 from partnerships.views.access import require, staff_required
+from partnerships.views.partnerships import changed_meanwhile
 
 # The filters shown first; the others are under "More filters".
 PRIMARY_FILTERS = ("search", "sector", "country", "owner", "organization", "status")
@@ -138,8 +139,10 @@ def pipeline_move(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 note=form.cleaned_data["note"],
                 effective_date=form.cleaned_data["effective_date"],
-                expected_version=_posted_version(request),
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleObjectError:
+            return _changed_meanwhile(request, partnership, form)
         except DomainError as refusal:
             error, field = refusal.message, refusal.field
     else:
@@ -160,8 +163,23 @@ def pipeline_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back_to_board(request))
 
 
-def _posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+def _changed_meanwhile(
+    request: HttpRequest, partnership: Partnership, form: StageMoveForm
+) -> HttpResponse:
+    """Someone else changed the partnership since the board was drawn: a 409.
+    The board's script redraws the board and says so; without JavaScript, the
+    move form comes back with what the user chose, the partnership as it is
+    now, and a way back to the board."""
+    partnership.refresh_from_db()
+    message = changed_meanwhile(partnership)
+    if _wants_json(request):
+        return JsonResponse(
+            {"ok": False, "message": message, "field": None, "stale": True}, status=409
+        )
+    form.keep_input_after_conflict(version=partnership.version, message=message)
+    return render(
+        request,
+        "partnerships/move.html",
+        {"partnership": partnership, "form": form, "next": _back_to_board(request)},
+        status=409,
+    )

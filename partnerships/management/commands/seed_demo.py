@@ -263,7 +263,14 @@ class Command(BaseCommand):
         owner = self.users[spec["owner"]]
         lifecycle.start_partnership(partnership, by=owner, effective_date=first_date)
         for stage, date, note in moves:
-            lifecycle.move_stage(partnership, to=stage, by=owner, note=note, effective_date=date)
+            lifecycle.move_stage(
+                partnership,
+                to=stage,
+                by=owner,
+                note=note,
+                effective_date=date,
+                expected_version=partnership.version,
+            )
         for order, (org_key, role) in enumerate(spec["parties"]):
             PartnershipParty.objects.create(
                 partnership=partnership, organization=self.orgs[org_key], role=role, order=order
@@ -313,7 +320,11 @@ class Command(BaseCommand):
             )
             if status == "done":
                 lifecycle.complete_action(
-                    action, by=self.users[owner], outcome=outcome, completed_on=completed_on
+                    action,
+                    by=self.users[owner],
+                    outcome=outcome,
+                    completed_on=completed_on,
+                    expected_version=action.version,
                 )
 
     def _documents(self) -> None:
