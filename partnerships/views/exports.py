@@ -1,21 +1,39 @@
 """Exports of the filtered partnership and action lists (managers only): the
-list pages' query string, plus ``format=csv`` (the default) or ``format=xlsx``."""
+list pages' query string, plus ``format=csv`` (the default) or ``format=xlsx``.
+
+An invalid filter value exports nothing: the answer is a 400 naming each
+parameter and what is wrong with it (never every row, as if unfiltered)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_filters import FilterSet
 
 from partnerships import exports, permissions
 from partnerships.filters import ActionFilter, PartnershipFilter
 from partnerships.models import Action, ExchangeRate, Partnership
 from partnerships.views.access import require, staff_required
+from partnerships.views.listing import filter_data
 
 
 def _format(request: HttpRequest) -> str:
     return "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+
+
+def _invalid_filters(request: HttpRequest, filterset: FilterSet, list_url: str) -> HttpResponse:
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "exports/invalid_filters.html",
+        {"form": filterset.form, "list_url": f"{reverse(list_url)}?{query.urlencode()}"},
+        status=400,
+    )
 
 
 @staff_required
@@ -23,8 +41,12 @@ def _format(request: HttpRequest) -> str:
 def export_partnerships(request: HttpRequest) -> HttpResponse:
     require(permissions.can_export(request.user), _("Exports are for managers."))
     filterset = PartnershipFilter(
-        request.GET, queryset=Partnership.objects.visible_to(request.user), request=request
+        filter_data(request.GET),
+        queryset=Partnership.objects.visible_to(request.user),
+        request=request,
     )
+    if not filterset.is_valid():
+        return _invalid_filters(request, filterset, "partnerships:list")
     return exports.partnerships_export(
         filterset.qs,
         fmt=_format(request),
@@ -38,5 +60,7 @@ def export_partnerships(request: HttpRequest) -> HttpResponse:
 def export_actions(request: HttpRequest) -> HttpResponse:
     require(permissions.can_export(request.user), _("Exports are for managers."))
     queryset = permissions.visible(request.user, Action.objects.by_urgency())
-    filterset = ActionFilter(request.GET, queryset=queryset, request=request)
+    filterset = ActionFilter(filter_data(request.GET), queryset=queryset, request=request)
+    if not filterset.is_valid():
+        return _invalid_filters(request, filterset, "actions:list")
     return exports.actions_export(filterset.qs, fmt=_format(request), today=timezone.localdate())

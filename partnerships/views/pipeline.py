@@ -26,14 +26,16 @@ from partnerships.pipeline import (
 )
 from partnerships.reports import missing_rates
 from partnerships.views.access import require, staff_required
+from partnerships.views.listing import filter_data, filtered_rows
 from partnerships.views.partnerships import changed_meanwhile
 
+MAX_OFFSET = 2**62
 # The filters shown first; the others are under "More filters".
 PRIMARY_FILTERS = ("search", "sector", "country", "owner", "organization", "status")
 
 
 def _filtered(request: HttpRequest) -> BoardFilter:
-    data = board_filter_data(request.GET)
+    data = board_filter_data(filter_data(request.GET))
     return BoardFilter(data, queryset=Partnership.objects.visible_to(request.user), request=request)
 
 
@@ -52,7 +54,10 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     rates = ExchangeRate.objects.rates_on()
     columns = board(
-        queryset=filterset.qs, rates=rates, today=timezone.localdate(), user=request.user
+        queryset=filtered_rows(filterset),
+        rates=rates,
+        today=timezone.localdate(),
+        user=request.user,
     )
     return render(
         request,
@@ -81,12 +86,13 @@ def pipeline_column(request: HttpRequest, stage: str) -> HttpResponse:
     if stage not in Stage.values:
         raise Http404(_("There is no such stage."))
     try:
-        offset = max(int(request.GET.get("offset", 0)), 0)
+        # Beyond any column, and small enough for SQLite once a page is added.
+        offset = min(max(int(request.GET.get("offset", 0)), 0), MAX_OFFSET)
     except ValueError:
         offset = 0
     filterset = _filtered(request)
     column = column_page(
-        queryset=filterset.qs,
+        queryset=filtered_rows(filterset),
         stage=stage,
         rates=ExchangeRate.objects.rates_on(),
         today=timezone.localdate(),
@@ -95,6 +101,7 @@ def pipeline_column(request: HttpRequest, stage: str) -> HttpResponse:
     )
     context = {
         "column": column,
+        "filterset": filterset,
         "previous_offset": max(offset - MORE_PER_PAGE, 0),
         "board_query": _board_query(filterset),
         "stages": Stage.choices,

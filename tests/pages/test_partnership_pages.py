@@ -114,11 +114,22 @@ def test_the_partnership_list_filters_by_owner(owner, teammate, catalogue):
     ]
 
 
-def test_the_partnership_list_ignores_a_filter_it_does_not_understand(owner, catalogue):
+def test_the_partnership_list_shows_nothing_for_a_filter_it_does_not_understand(owner, catalogue):
     response = client_for(owner).get("/partnerships/", {"stage": "bogus", "owner": "abc"})
 
+    page = response.content.decode()
+    form = response.context["listing"].filterset.form
     assert response.status_code == 200
-    assert "Some filters were not understood" in response.content.decode()
+    assert row_titles(response) == []
+    assert "These filters could not be applied, so nothing is shown" in page
+    assert "Nothing is listed until the filters marked as not valid are corrected." in page
+    assert set(form.errors) == {"stage", "owner"}
+    assert 'id="id_owner_error"' in page  # the message is next to its field too
+
+
+def test_the_partnership_list_takes_fields_left_empty_as_not_set(owner, catalogue):
+    response = client_for(owner).get("/partnerships/", {"stage": "", "owner": "", "sector": ""})
+
     assert sorted(row_titles(response)) == sorted(catalogue.values())
 
 

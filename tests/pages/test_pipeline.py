@@ -161,12 +161,21 @@ def test_the_url_keeps_the_filters_so_a_view_can_be_shared(board_data, manager):
     assert "sector=ski" in html  # in the "show more" and export links
 
 
-def test_unknown_filter_values_are_ignored_with_a_message(board_data, manager):
-    response = client_for(manager).get(URL, {"owner": "nobody"})
+def test_an_invalid_filter_value_empties_the_board_and_says_why(board_data, manager):
+    response = client_for(manager).get(URL, {"owner": "nobody", "search": "ski"})
 
+    page = response.content.decode()
     assert response.status_code == 200
+    assert response.context["total_count"] == 0
+    assert "These filters could not be applied, so nothing is shown" in page
+    assert "Owner: Select a valid choice." in page
+
+
+def test_filters_left_empty_are_not_set(board_data, manager):
+    response = client_for(manager).get(URL, {"owner": "", "sector": "", "search": ""})
+
     assert response.context["total_count"] == 4
-    assert "not understood" in response.content.decode()
+    assert "could not be applied" not in response.content.decode()
 
 
 # Cards ---------------------------------------------------------------------------------
