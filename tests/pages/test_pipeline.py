@@ -274,6 +274,17 @@ def test_show_more_appends_the_next_cards_of_the_column(db, manager):
     assert page.context["column"].offset == PER_COLUMN
 
 
+@pytest.mark.parametrize("offset", ["9" * 23, "-5", "many"])
+def test_show_more_beyond_any_column_shows_no_card(db, manager, offset):
+    factories.PartnershipFactory(stage="prospect")
+
+    response = client_for(manager).get("/pipeline/stage/prospect/", {"offset": offset})
+
+    assert response.status_code == 200
+    shown = len(response.context["column"].cards)
+    assert shown == (1 if offset in ("-5", "many") else 0)  # read as 0, or past the end
+
+
 def test_show_more_for_an_unknown_stage_is_not_found(db, manager):
     response = client_for(manager).get("/pipeline/stage/nowhere/")
 
