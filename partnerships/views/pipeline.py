@@ -29,6 +29,8 @@ from partnerships.views.access import require, staff_required
 from partnerships.views.listing import filter_data, filtered_rows
 from partnerships.views.partnerships import changed_meanwhile
 
+# "Show more" starts at most here: beyond any column, and small enough for
+# SQLite's 64-bit integers once a page is added (a larger offset crashed it).
 MAX_OFFSET = 2**62
 # The filters shown first; the others are under "More filters".
 PRIMARY_FILTERS = ("search", "sector", "country", "owner", "organization", "status")
@@ -86,7 +88,6 @@ def pipeline_column(request: HttpRequest, stage: str) -> HttpResponse:
     if stage not in Stage.values:
         raise Http404(_("There is no such stage."))
     try:
-        # Beyond any column, and small enough for SQLite once a page is added.
         offset = min(max(int(request.GET.get("offset", 0)), 0), MAX_OFFSET)
     except ValueError:
         offset = 0
