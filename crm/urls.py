@@ -13,7 +13,7 @@ account_urls = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", profile, name="profile"),
     path("tokens/new/", tokens.token_create, name="api_token_create"),
-    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
+    path("tokens/<id:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(),

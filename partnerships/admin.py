@@ -30,12 +30,12 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from partnerships import lifecycle, permissions, text_search
 from partnerships.errors import DomainError, NearDuplicate
 from partnerships.forms import (
-    ActionCompleteForm,
+    BulkActionCompleteForm,
+    BulkStageMoveForm,
+    BulkStatusChangeForm,
     DocumentFileFormMixin,
     KeepsLinksToDeletedMixin,
     ReassignForm,
-    StageMoveForm,
-    StatusChangeForm,
     VersionedModelFormMixin,
 )
 from partnerships.imports import ContactResource, OrganizationResource
@@ -564,13 +564,14 @@ class PartnershipAdmin(
                 by=request.user,
                 note=form.cleaned_data["note"],
                 effective_date=form.cleaned_data["effective_date"],
+                expected_version=partnership.version,
             )
 
         return run_with_form(
             self,
             request,
             queryset,
-            form_class=StageMoveForm,
+            form_class=BulkStageMoveForm,
             title=gettext("Move partnerships to another stage"),
             apply=apply,
         )
@@ -584,13 +585,14 @@ class PartnershipAdmin(
                 by=request.user,
                 note=form.cleaned_data["note"],
                 reason=form.cleaned_data["reason"],
+                expected_version=partnership.version,
             )
 
         return run_with_form(
             self,
             request,
             queryset,
-            form_class=StatusChangeForm,
+            form_class=BulkStatusChangeForm,
             title=gettext("Change the status of partnerships"),
             apply=apply,
         )
@@ -807,24 +809,33 @@ class ActionAdmin(LiveLinksHistoryMixin, SoftDeleteAdminMixin, SimpleHistoryAdmi
                 by=request.user,
                 outcome=form.cleaned_data["outcome"],
                 completed_on=form.cleaned_data["completed_on"],
+                expected_version=action.version,
             )
 
         return run_with_form(
             self,
             request,
             queryset,
-            form_class=ActionCompleteForm,
+            form_class=BulkActionCompleteForm,
             title=gettext("Complete actions"),
             apply=apply,
         )
 
     @admin.action(description=_("Cancel selected actions"))
     def cancel_selected(self, request, queryset):
-        self._apply_each(request, queryset, lambda a: lifecycle.cancel_action(a, by=request.user))
+        self._apply_each(
+            request,
+            queryset,
+            lambda a: lifecycle.cancel_action(a, by=request.user, expected_version=a.version),
+        )
 
     @admin.action(description=_("Reopen selected actions"))
     def reopen_selected(self, request, queryset):
-        self._apply_each(request, queryset, lambda a: lifecycle.reopen_action(a, by=request.user))
+        self._apply_each(
+            request,
+            queryset,
+            lambda a: lifecycle.reopen_action(a, by=request.user, expected_version=a.version),
+        )
 
     @admin.action(description=_("Reassign selected actions to another owner…"))
     def reassign_owner(self, request, queryset):

@@ -9,6 +9,11 @@ class PartnershipsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from partnerships.ids import IdConverter  # also guards ``in`` lookups on ids
         from partnerships.reference_data import restore_after_flush
+
+        register_converter(IdConverter, "id")
 
         post_migrate.connect(restore_after_flush, sender=self, dispatch_uid="crm-reference-data")

@@ -99,6 +99,29 @@ class SearchFilter(filters.CharFilter):
         return qs.search(value)
 
 
+class YesNoField(forms.NullBooleanField):
+    """Yes, no, or not set; anything else is an error (Django's yes/no field
+    reads an unknown value as "not set", which would ignore the filter)."""
+
+    widget = forms.Select(choices=[("", "---------"), *BOOLEAN_CHOICES])
+    default_error_messages = {"invalid": _("Choose yes or no.")}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        wanted = _truthy(value)
+        if wanted is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return wanted
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(filters.BooleanFilter):
+    field_class = YesNoField
+
+
 def _truthy(value) -> bool | None:
     if value in (True, "true", "True", "1", "yes", "on"):
         return True
@@ -394,7 +417,7 @@ class ContactFilter(filters.FilterSet):
         choices=OrganizationKind.choices,
         widget=CHECKBOXES,
     )
-    is_active = filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
     ordering = OrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("organization__name", "organization")],

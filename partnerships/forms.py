@@ -118,7 +118,34 @@ class UserChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
-class StageMoveForm(forms.Form):
+class VersionForm(forms.Form):
+    """A change to one record, made from the version the user started from (a
+    hidden field the page fills in); the lifecycle refuses it if the record
+    changed since."""
+
+    version = forms.IntegerField(
+        label=_("Version"),
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _(
+                "This form does not say which version of the record it was made from: "
+                "reload the page and try again."
+            ),
+        },
+    )
+
+    def keep_input_after_conflict(self, *, version: int, message: str) -> None:
+        """After a refusal because someone else changed the record: the form
+        shows again what the user entered, now carries the record's current
+        version (so submitting again is a choice made with the current state
+        in view, not a second refusal), and says why nothing was saved."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)
+        self.add_error(None, message)
+
+
+class StageMoveForm(VersionForm):
     stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
     effective_date = forms.DateField(
         label=_("Effective date"),
@@ -137,7 +164,7 @@ class StageMoveForm(forms.Form):
         return self.cleaned_data.get("effective_date") or timezone.localdate()
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(VersionForm):
     status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
     reason = forms.ModelChoiceField(
         label=_("Reason"),
@@ -154,7 +181,7 @@ class ReassignForm(forms.Form):
     owner = UserChoiceField(label=_("New owner"), queryset=active_users())
 
 
-class ActionCompleteForm(forms.Form):
+class ActionCompleteForm(VersionForm):
     outcome = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -167,6 +194,23 @@ class ActionCompleteForm(forms.Form):
 
     def clean_completed_on(self):
         return self.cleaned_data.get("completed_on") or timezone.localdate()
+
+
+# The admin's bulk actions change several records at once from a confirmation
+# page that lists them: no one version to carry, each row is changed from the
+# version it has when the action runs.
+
+
+class BulkStageMoveForm(StageMoveForm):
+    version = None
+
+
+class BulkStatusChangeForm(StatusChangeForm):
+    version = None
+
+
+class BulkActionCompleteForm(ActionCompleteForm):
+    version = None
 
 
 # Page forms -------------------------------------------------------------------------

@@ -68,8 +68,14 @@ def _lock(model, pk: int):
     return model.all_objects.select_for_update().get(pk=pk)
 
 
-def _check_version(current, expected_version: int | None) -> None:
-    if expected_version is not None and current.version != expected_version:
+def _check_version(current, expected_version: int) -> None:
+    """Refuse a change made from a copy older than the row. Callers pass the
+    version the user or client started from (the form's hidden field, the API
+    body), so that of two people changing the same record from the same page
+    exactly one wins: the row is locked first, so the second sees the first's
+    bump. (The admin's bulk actions, whose pages show no versions, pass each
+    row's version as they read it.)"""
+    if current.version != expected_version:
         raise StaleObjectError(current)
 
 
@@ -234,13 +240,15 @@ def move_stage(
     note: str = "",
     effective_date: datetime.date | None = None,
     document: Document | None = None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> StageChange:
     """Move ``partnership`` to stage ``to`` and record the move.
 
     Forward moves may skip stages; a backward move needs a note saying why; a
-    concluded or abandoned partnership does not move. The row is locked for the
-    duration, so two simultaneous moves cannot both succeed from the same stage.
+    concluded or abandoned partnership does not move. Concurrency: the row is
+    locked for the duration and ``expected_version`` (the version the user
+    started from) must still be the row's, so of two simultaneous moves exactly
+    one succeeds and the other raises :class:`StaleObjectError`.
     """
     if to not in Stage.values:
         raise InvalidTransition(_("“%(stage)s” is not a stage.") % {"stage": to}, field="stage")
@@ -300,12 +308,13 @@ def change_status(
     note: str = "",
     reason: AbandonReason | None = None,
     effective_date: datetime.date | None = None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> StatusChange:
     """Put on hold, resume, conclude, abandon or reopen a partnership.
 
     Abandoning needs a reason from the admin-managed list and a note. Leaving
-    the abandoned status clears the reason.
+    the abandoned status clears the reason. Concurrency: as for
+    :func:`move_stage`, the change is made from ``expected_version`` or not at all.
     """
     if to not in Status.values:
         raise InvalidTransition(_("“%(status)s” is not a status.") % {"status": to}, field="status")
@@ -350,22 +359,46 @@ def change_status(
     return change
 
 
-def put_on_hold(partnership: Partnership, *, by: User, note: str = "") -> StatusChange:
-    return change_status(partnership, to=Status.ON_HOLD, by=by, note=note)
+def put_on_hold(
+    partnership: Partnership, *, by: User, note: str = "", expected_version: int
+) -> StatusChange:
+    return change_status(
+        partnership, to=Status.ON_HOLD, by=by, note=note, expected_version=expected_version
+    )
 
 
-def resume(partnership: Partnership, *, by: User, note: str = "") -> StatusChange:
-    return change_status(partnership, to=Status.ACTIVE, by=by, note=note)
+def resume(
+    partnership: Partnership, *, by: User, note: str = "", expected_version: int
+) -> StatusChange:
+    return change_status(
+        partnership, to=Status.ACTIVE, by=by, note=note, expected_version=expected_version
+    )
 
 
-def conclude(partnership: Partnership, *, by: User, note: str = "") -> StatusChange:
-    return change_status(partnership, to=Status.CONCLUDED, by=by, note=note)
+def conclude(
+    partnership: Partnership, *, by: User, note: str = "", expected_version: int
+) -> StatusChange:
+    return change_status(
+        partnership, to=Status.CONCLUDED, by=by, note=note, expected_version=expected_version
+    )
 
 
 def abandon(
-    partnership: Partnership, *, by: User, reason: AbandonReason, note: str
+    partnership: Partnership,
+    *,
+    by: User,
+    reason: AbandonReason,
+    note: str,
+    expected_version: int,
 ) -> StatusChange:
-    return change_status(partnership, to=Status.ABANDONED, by=by, reason=reason, note=note)
+    return change_status(
+        partnership,
+        to=Status.ABANDONED,
+        by=by,
+        reason=reason,
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -577,9 +610,10 @@ def complete_action(
     by: User,
     outcome: str = "",
     completed_on: datetime.date | None = None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Action:
-    """Mark an open or in-progress action done, with who, when and the outcome."""
+    """Mark an open or in-progress action done, with who, when and the outcome,
+    from ``expected_version`` (see :func:`move_stage`)."""
     current = _lock(Action, action.pk)
     _check_version(current, expected_version)
     if current.is_deleted:
@@ -606,9 +640,7 @@ def complete_action(
 
 
 @transaction.atomic
-def cancel_action(
-    action: Action, *, by: User, note: str = "", expected_version: int | None = None
-) -> Action:
+def cancel_action(action: Action, *, by: User, note: str = "", expected_version: int) -> Action:
     current = _lock(Action, action.pk)
     _check_version(current, expected_version)
     if current.is_deleted:
@@ -628,7 +660,7 @@ def cancel_action(
 
 
 @transaction.atomic
-def reopen_action(action: Action, *, by: User, expected_version: int | None = None) -> Action:
+def reopen_action(action: Action, *, by: User, expected_version: int) -> Action:
     current = _lock(Action, action.pk)
     _check_version(current, expected_version)
     if current.is_deleted:

@@ -8,7 +8,7 @@ from partnerships.views import calendar, exports, pipeline, reports
 urlpatterns = [
     path("pipeline/", pipeline.pipeline, name="pipeline"),
     path("pipeline/stage/<slug:stage>/", pipeline.pipeline_column, name="pipeline_column"),
-    path("pipeline/<int:pk>/move/", pipeline.pipeline_move, name="pipeline_move"),
+    path("pipeline/<id:pk>/move/", pipeline.pipeline_move, name="pipeline_move"),
     path("reports/", reports.reports_page, name="reports"),
     path("exports/partnerships/", exports.export_partnerships, name="export_partnerships"),
     path("exports/actions/", exports.export_actions, name="export_actions"),

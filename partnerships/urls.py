@@ -17,13 +17,13 @@ partnership_urls = (
     [
         path("", partnerships.partnership_list, name="list"),
         path("new/", partnerships.partnership_create, name="create"),
-        path("<int:pk>/", partnerships.partnership_detail, name="detail"),
-        path("<int:pk>/edit/", partnerships.partnership_edit, name="edit"),
-        path("<int:pk>/move/", partnerships.partnership_move, name="move"),
-        path("<int:pk>/status/", partnerships.partnership_status, name="status"),
-        path("<int:pk>/reassign/", partnerships.partnership_reassign, name="reassign"),
-        path("<int:pk>/documents/new/", partnerships.document_upload, name="document_upload"),
-        path("<int:pk>/delete/", partnerships.partnership_delete, name="delete"),
+        path("<id:pk>/", partnerships.partnership_detail, name="detail"),
+        path("<id:pk>/edit/", partnerships.partnership_edit, name="edit"),
+        path("<id:pk>/move/", partnerships.partnership_move, name="move"),
+        path("<id:pk>/status/", partnerships.partnership_status, name="status"),
+        path("<id:pk>/reassign/", partnerships.partnership_reassign, name="reassign"),
+        path("<id:pk>/documents/new/", partnerships.document_upload, name="document_upload"),
+        path("<id:pk>/delete/", partnerships.partnership_delete, name="delete"),
     ],
     "partnerships",
 )
@@ -32,9 +32,9 @@ meeting_urls = (
     [
         path("", meetings.meeting_list, name="list"),
         path("new/", meetings.meeting_create, name="create"),
-        path("<int:pk>/", meetings.meeting_detail, name="detail"),
-        path("<int:pk>/edit/", meetings.meeting_edit, name="edit"),
-        path("<int:pk>/delete/", meetings.meeting_delete, name="delete"),
+        path("<id:pk>/", meetings.meeting_detail, name="detail"),
+        path("<id:pk>/edit/", meetings.meeting_edit, name="edit"),
+        path("<id:pk>/delete/", meetings.meeting_delete, name="delete"),
     ],
     "meetings",
 )
@@ -43,13 +43,13 @@ action_urls = (
     [
         path("", actions.action_list, name="list"),
         path("new/", actions.action_create, name="create"),
-        path("<int:pk>/", actions.action_detail, name="detail"),
-        path("<int:pk>/edit/", actions.action_edit, name="edit"),
-        path("<int:pk>/complete/", actions.action_complete, name="complete"),
-        path("<int:pk>/cancel/", actions.action_cancel, name="cancel"),
-        path("<int:pk>/reopen/", actions.action_reopen, name="reopen"),
-        path("<int:pk>/reassign/", actions.action_reassign, name="reassign"),
-        path("<int:pk>/delete/", actions.action_delete, name="delete"),
+        path("<id:pk>/", actions.action_detail, name="detail"),
+        path("<id:pk>/edit/", actions.action_edit, name="edit"),
+        path("<id:pk>/complete/", actions.action_complete, name="complete"),
+        path("<id:pk>/cancel/", actions.action_cancel, name="cancel"),
+        path("<id:pk>/reopen/", actions.action_reopen, name="reopen"),
+        path("<id:pk>/reassign/", actions.action_reassign, name="reassign"),
+        path("<id:pk>/delete/", actions.action_delete, name="delete"),
     ],
     "actions",
 )
@@ -60,8 +60,8 @@ organization_urls = (
         path("new/", organizations.organization_create, name="create"),
         path("similar/", organizations.organization_similar, name="similar"),
         path("quick-create/", organizations.quick_create_organization, name="quick_create"),
-        path("<int:pk>/", organizations.organization_detail, name="detail"),
-        path("<int:pk>/edit/", organizations.organization_edit, name="edit"),
+        path("<id:pk>/", organizations.organization_detail, name="detail"),
+        path("<id:pk>/edit/", organizations.organization_edit, name="edit"),
     ],
     "organizations",
 )
@@ -71,14 +71,14 @@ contact_urls = (
         path("", organizations.contact_list, name="list"),
         path("new/", organizations.contact_create, name="create"),
         path("quick-create/", organizations.quick_create_contact, name="quick_create"),
-        path("<int:pk>/", organizations.contact_detail, name="detail"),
-        path("<int:pk>/edit/", organizations.contact_edit, name="edit"),
+        path("<id:pk>/", organizations.contact_detail, name="detail"),
+        path("<id:pk>/edit/", organizations.contact_edit, name="edit"),
     ],
     "contacts",
 )
 
 document_urls = (
-    [path("<int:pk>/download/", documents.document_download, name="download")],
+    [path("<id:pk>/download/", documents.document_download, name="download")],
     "documents",
 )
 
@@ -93,6 +93,6 @@ urlpatterns = [
     path("contacts/", include(contact_urls)),
     path("documents/", include(document_urls)),
     path("deleted/", trash.trash, name="trash"),
-    path("deleted/<slug:kind>/<int:pk>/restore/", trash.restore, name="restore"),
+    path("deleted/<slug:kind>/<id:pk>/restore/", trash.restore, name="restore"),
     path("", include("partnerships.manager_urls")),
 ]

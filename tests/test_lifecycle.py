@@ -50,7 +50,9 @@ def snapshot(partnership: Partnership) -> tuple:
 def test_every_forward_move_is_allowed_and_recorded(owner, from_stage, to_stage):
     partnership = factories.PartnershipFactory(owner=owner, stage=from_stage)
 
-    change = lifecycle.move_stage(partnership, to=to_stage, by=owner, note="")
+    change = lifecycle.move_stage(
+        partnership, to=to_stage, by=owner, note="", expected_version=partnership.version
+    )
 
     partnership.refresh_from_db()
     assert partnership.stage == to_stage
@@ -69,7 +71,9 @@ def test_every_backward_move_needs_a_note(owner, from_stage, to_stage):
     before = snapshot(partnership)
 
     with pytest.raises(DomainError, match="needs a note"):
-        lifecycle.move_stage(partnership, to=to_stage, by=owner, note="   ")
+        lifecycle.move_stage(
+            partnership, to=to_stage, by=owner, note="   ", expected_version=partnership.version
+        )
 
     assert snapshot(partnership) == before
 
@@ -79,7 +83,11 @@ def test_every_backward_move_with_a_note_is_allowed(owner, from_stage, to_stage)
     partnership = factories.PartnershipFactory(owner=owner, stage=from_stage)
 
     change = lifecycle.move_stage(
-        partnership, to=to_stage, by=owner, note="The partner withdrew its signature."
+        partnership,
+        to=to_stage,
+        by=owner,
+        note="The partner withdrew its signature.",
+        expected_version=partnership.version,
     )
 
     assert change.is_backward
@@ -93,7 +101,9 @@ def test_moving_to_the_same_stage_is_refused(owner, stage):
     before = snapshot(partnership)
 
     with pytest.raises(DomainError, match="already at"):
-        lifecycle.move_stage(partnership, to=stage, by=owner, note="again")
+        lifecycle.move_stage(
+            partnership, to=stage, by=owner, note="again", expected_version=partnership.version
+        )
 
     assert snapshot(partnership) == before
 
@@ -108,21 +118,27 @@ def test_a_closed_partnership_cannot_move(owner, status):
     before = snapshot(partnership)
 
     with pytest.raises(DomainError, match="cannot change stage"):
-        lifecycle.move_stage(partnership, to=Stage.AGREEMENT, by=owner)
+        lifecycle.move_stage(
+            partnership, to=Stage.AGREEMENT, by=owner, expected_version=partnership.version
+        )
 
     assert snapshot(partnership) == before
 
 
 def test_a_partnership_on_hold_can_still_move(owner):
     partnership = factories.PartnershipFactory(owner=owner, status=Status.ON_HOLD)
-    lifecycle.move_stage(partnership, to=Stage.AGREEMENT, by=owner)
+    lifecycle.move_stage(
+        partnership, to=Stage.AGREEMENT, by=owner, expected_version=partnership.version
+    )
     assert Partnership.objects.get(pk=partnership.pk).stage == Stage.AGREEMENT
 
 
 def test_an_unknown_stage_is_refused_with_its_name(owner, partnership):
     before = snapshot(partnership)
     with pytest.raises(DomainError, match="“signed” is not a stage"):
-        lifecycle.move_stage(partnership, to="signed", by=owner)
+        lifecycle.move_stage(
+            partnership, to="signed", by=owner, expected_version=partnership.version
+        )
     assert snapshot(partnership) == before
 
 
@@ -130,7 +146,13 @@ def test_effective_date_cannot_be_in_the_future(owner, partnership):
     before = snapshot(partnership)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(DomainError, match="future"):
-        lifecycle.move_stage(partnership, to=Stage.AGREEMENT, by=owner, effective_date=tomorrow)
+        lifecycle.move_stage(
+            partnership,
+            to=Stage.AGREEMENT,
+            by=owner,
+            effective_date=tomorrow,
+            expected_version=partnership.version,
+        )
     assert snapshot(partnership) == before
 
 
@@ -138,13 +160,25 @@ def test_effective_date_cannot_be_before_the_previous_move(owner, partnership):
     before = snapshot(partnership)
     too_early = partnership.stage_changed_on - datetime.timedelta(days=1)
     with pytest.raises(DomainError, match="before the previous change"):
-        lifecycle.move_stage(partnership, to=Stage.AGREEMENT, by=owner, effective_date=too_early)
+        lifecycle.move_stage(
+            partnership,
+            to=Stage.AGREEMENT,
+            by=owner,
+            effective_date=too_early,
+            expected_version=partnership.version,
+        )
     assert snapshot(partnership) == before
 
 
 def test_a_move_records_a_past_effective_date(owner, partnership):
     day = timezone.localdate() - datetime.timedelta(days=2)
-    lifecycle.move_stage(partnership, to=Stage.CONTRACT, by=owner, effective_date=day)
+    lifecycle.move_stage(
+        partnership,
+        to=Stage.CONTRACT,
+        by=owner,
+        effective_date=day,
+        expected_version=partnership.version,
+    )
     partnership.refresh_from_db()
     assert partnership.stage_changed_on == day
     assert partnership.stage_changes.last().effective_date == day
@@ -159,7 +193,9 @@ def test_a_move_that_fails_after_writing_rolls_everything_back(owner, partnershi
 
     monkeypatch.setattr(Partnership, "save", broken_save)
     with pytest.raises(RuntimeError):
-        lifecycle.move_stage(partnership, to=Stage.AGREEMENT, by=owner)
+        lifecycle.move_stage(
+            partnership, to=Stage.AGREEMENT, by=owner, expected_version=partnership.version
+        )
     monkeypatch.undo()
 
     assert snapshot(partnership) == before
@@ -167,7 +203,9 @@ def test_a_move_that_fails_after_writing_rolls_everything_back(owner, partnershi
 
 def test_a_move_from_a_stale_page_is_refused(owner, partnership):
     stale_version = partnership.version
-    lifecycle.move_stage(partnership, to=Stage.LETTER_OF_INTENT, by=owner)
+    lifecycle.move_stage(
+        partnership, to=Stage.LETTER_OF_INTENT, by=owner, expected_version=partnership.version
+    )
     with pytest.raises(StaleObjectError, match="Someone else changed"):
         lifecycle.move_stage(
             partnership, to=Stage.AGREEMENT, by=owner, expected_version=stale_version
@@ -199,12 +237,30 @@ def test_abandoning_needs_a_reason_and_a_note(owner, partnership):
     before = snapshot(partnership)
 
     with pytest.raises(DomainError, match="Choose why"):
-        lifecycle.change_status(partnership, to=Status.ABANDONED, by=owner, note="Elections")
+        lifecycle.change_status(
+            partnership,
+            to=Status.ABANDONED,
+            by=owner,
+            note="Elections",
+            expected_version=partnership.version,
+        )
     with pytest.raises(DomainError, match="Add a note"):
-        lifecycle.change_status(partnership, to=Status.ABANDONED, by=owner, reason=reason)
+        lifecycle.change_status(
+            partnership,
+            to=Status.ABANDONED,
+            by=owner,
+            reason=reason,
+            expected_version=partnership.version,
+        )
     assert snapshot(partnership) == before
 
-    lifecycle.abandon(partnership, by=owner, reason=reason, note="New provincial leadership.")
+    lifecycle.abandon(
+        partnership,
+        by=owner,
+        reason=reason,
+        note="New provincial leadership.",
+        expected_version=partnership.version,
+    )
     partnership.refresh_from_db()
     assert partnership.status == Status.ABANDONED
     assert partnership.abandon_reason == reason
@@ -214,8 +270,20 @@ def test_abandoning_needs_a_reason_and_a_note(owner, partnership):
 
 def test_reopening_an_abandoned_partnership_clears_the_reason(owner, partnership):
     reason = factories.AbandonReasonFactory()
-    lifecycle.abandon(partnership, by=owner, reason=reason, note="Funding cut.")
-    lifecycle.change_status(partnership, to=Status.ACTIVE, by=owner, note="Funding found.")
+    lifecycle.abandon(
+        partnership,
+        by=owner,
+        reason=reason,
+        note="Funding cut.",
+        expected_version=partnership.version,
+    )
+    lifecycle.change_status(
+        partnership,
+        to=Status.ACTIVE,
+        by=owner,
+        note="Funding found.",
+        expected_version=partnership.version,
+    )
     partnership.refresh_from_db()
     assert partnership.status == Status.ACTIVE
     assert partnership.abandon_reason is None
@@ -225,7 +293,11 @@ def test_reopening_an_abandoned_partnership_clears_the_reason(owner, partnership
 def test_a_reason_is_refused_unless_abandoning(owner, partnership):
     with pytest.raises(DomainError, match="only given when abandoning"):
         lifecycle.change_status(
-            partnership, to=Status.ON_HOLD, by=owner, reason=factories.AbandonReasonFactory()
+            partnership,
+            to=Status.ON_HOLD,
+            by=owner,
+            reason=factories.AbandonReasonFactory(),
+            expected_version=partnership.version,
         )
 
 
@@ -234,7 +306,12 @@ def test_a_reason_is_refused_unless_abandoning(owner, partnership):
     [(lifecycle.put_on_hold, Status.ON_HOLD), (lifecycle.conclude, Status.CONCLUDED)],
 )
 def test_hold_and_conclude_record_a_status_change(owner, partnership, function, status):
-    function(partnership, by=owner, note="Waiting for the new budget.")
+    function(
+        partnership,
+        by=owner,
+        note="Waiting for the new budget.",
+        expected_version=partnership.version,
+    )
     partnership.refresh_from_db()
     assert partnership.status == status
     assert partnership.status_changes.get().note == "Waiting for the new budget."
@@ -242,7 +319,7 @@ def test_hold_and_conclude_record_a_status_change(owner, partnership, function, 
 
 def test_changing_to_the_same_status_is_refused(owner, partnership):
     with pytest.raises(DomainError, match="already active"):
-        lifecycle.resume(partnership, by=owner)
+        lifecycle.resume(partnership, by=owner, expected_version=partnership.version)
 
 
 def test_reassigning_a_partnership_changes_its_owner(owner, outsider, partnership):
@@ -255,7 +332,9 @@ def test_reassigning_a_partnership_changes_its_owner(owner, outsider, partnershi
 
 def test_completing_an_action_stamps_who_when_and_outcome(owner):
     action = factories.ActionFactory(owner=owner)
-    lifecycle.complete_action(action, by=owner, outcome="Route study delivered.")
+    lifecycle.complete_action(
+        action, by=owner, outcome="Route study delivered.", expected_version=action.version
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
     assert action.completed_by == owner
@@ -265,18 +344,20 @@ def test_completing_an_action_stamps_who_when_and_outcome(owner):
 
 def test_an_action_cannot_be_completed_twice(owner):
     action = factories.ActionFactory(owner=owner)
-    lifecycle.complete_action(action, by=owner)
+    lifecycle.complete_action(action, by=owner, expected_version=action.version)
     with pytest.raises(DomainError, match="already done"):
-        lifecycle.complete_action(action, by=owner)
+        lifecycle.complete_action(action, by=owner, expected_version=action.version)
 
 
 def test_a_cancelled_action_must_be_reopened_before_completion(owner):
     action = factories.ActionFactory(owner=owner)
-    lifecycle.cancel_action(action, by=owner, note="No longer needed.")
+    lifecycle.cancel_action(
+        action, by=owner, note="No longer needed.", expected_version=action.version
+    )
     with pytest.raises(DomainError, match="reopen it first"):
-        lifecycle.complete_action(action, by=owner)
+        lifecycle.complete_action(action, by=owner, expected_version=action.version)
 
-    lifecycle.reopen_action(action, by=owner)
+    lifecycle.reopen_action(action, by=owner, expected_version=action.version)
     action.refresh_from_db()
     assert action.status == ActionStatus.OPEN
     assert action.completed_on is None and action.completed_by is None
@@ -285,14 +366,17 @@ def test_a_cancelled_action_must_be_reopened_before_completion(owner):
 def test_reopening_an_open_action_is_refused(owner):
     action = factories.ActionFactory(owner=owner)
     with pytest.raises(DomainError, match="already open"):
-        lifecycle.reopen_action(action, by=owner)
+        lifecycle.reopen_action(action, by=owner, expected_version=action.version)
 
 
 def test_completion_date_cannot_be_in_the_future(owner):
     action = factories.ActionFactory(owner=owner)
     with pytest.raises(DomainError, match="future"):
         lifecycle.complete_action(
-            action, by=owner, completed_on=timezone.localdate() + datetime.timedelta(days=1)
+            action,
+            by=owner,
+            completed_on=timezone.localdate() + datetime.timedelta(days=1),
+            expected_version=action.version,
         )
     assert Action.objects.get(pk=action.pk).status == ActionStatus.OPEN
 

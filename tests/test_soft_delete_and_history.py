@@ -39,7 +39,9 @@ def test_deleted_records_disappear_from_lists_and_come_back_when_restored(owner,
 def test_a_deleted_partnership_cannot_move(owner, manager, partnership):
     lifecycle.soft_delete(partnership, by=manager)
     with pytest.raises(lifecycle.DomainError, match="deleted"):
-        lifecycle.move_stage(partnership, to=Stage.AGREEMENT, by=owner)
+        lifecycle.move_stage(
+            partnership, to=Stage.AGREEMENT, by=owner, expected_version=partnership.version
+        )
 
 
 def test_deleted_actions_are_hidden_from_a_partnerships_related_list(owner, manager, partnership):
@@ -77,7 +79,13 @@ def test_every_change_is_kept_in_the_history(owner, model, make, field, value):
 
 
 def test_lifecycle_moves_are_in_the_history_with_who_and_why(owner, partnership):
-    lifecycle.move_stage(partnership, to=Stage.AGREEMENT, by=owner, note="Signed in Chambéry")
+    lifecycle.move_stage(
+        partnership,
+        to=Stage.AGREEMENT,
+        by=owner,
+        note="Signed in Chambéry",
+        expected_version=partnership.version,
+    )
     record = partnership.history.latest()
     assert record.stage == Stage.AGREEMENT
     assert record.history_user == owner

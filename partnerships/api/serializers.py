@@ -850,12 +850,17 @@ class DocumentUploadSerializer(StrictModelSerializer):
 
 def _version_field() -> serializers.IntegerField:
     return StrictIntegerField(
-        required=False,
         min_value=1,
         max_value=MAX_VERSION,
+        error_messages={
+            "required": gettext_lazy(
+                "Send the version of the record you are changing (its “version” field), "
+                "so that nobody else's change is overwritten."
+            )
+        },
         help_text=gettext_lazy(
-            "Optional: the version you read; the change is refused (409) if the record "
-            "changed since."
+            "The version of the record you read; required. The change is refused (409) "
+            "if the record changed since."
         ),
     )
 

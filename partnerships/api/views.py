@@ -288,7 +288,7 @@ class PartnershipViewSet(SoftDeleteViewSet):
             note=data["note"],
             effective_date=data["effective_date"],
             document=data["document"],
-            expected_version=data.get("version"),
+            expected_version=data["version"],
         )
         return Response(self.represent(partnership))
 
@@ -310,7 +310,7 @@ class PartnershipViewSet(SoftDeleteViewSet):
             note=data["note"],
             reason=data["reason"],
             effective_date=data["effective_date"],
-            expected_version=data.get("version"),
+            expected_version=data["version"],
         )
         return Response(self.represent(partnership))
 
@@ -433,7 +433,7 @@ class ActionViewSet(SoftDeleteViewSet):
             by=request.user,
             outcome=data["outcome"],
             completed_on=data["completed_on"],
-            expected_version=data.get("version"),
+            expected_version=data["version"],
         )
         return Response(self.represent(action_))
 
@@ -447,7 +447,7 @@ class ActionViewSet(SoftDeleteViewSet):
         action_ = self.get_object()
         data = self.validated(serializers.ActionCancelSerializer)
         lifecycle.cancel_action(
-            action_, by=request.user, note=data["note"], expected_version=data.get("version")
+            action_, by=request.user, note=data["note"], expected_version=data["version"]
         )
         return Response(self.represent(action_))
 
@@ -460,7 +460,7 @@ class ActionViewSet(SoftDeleteViewSet):
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         action_ = self.get_object()
         data = self.validated(serializers.VersionOnlySerializer)
-        lifecycle.reopen_action(action_, by=request.user, expected_version=data.get("version"))
+        lifecycle.reopen_action(action_, by=request.user, expected_version=data["version"])
         return Response(self.represent(action_))
 
     @extend_schema(request=None, responses={200: serializers.ActionSerializer})

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships import lifecycle, permissions
-from partnerships.errors import DomainError
+from partnerships.errors import DomainError, StaleObjectError
 from partnerships.filters import ActionFilter
-from partnerships.forms import ActionCompleteForm, ActionForm, ReassignForm
+from partnerships.forms import ActionCompleteForm, ActionForm, ReassignForm, VersionForm
 from partnerships.models import Action
 from partnerships.views.access import staff_required
 from partnerships.views.forms import add_domain_error
@@ -94,7 +94,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action": action,
             "can_edit": permissions.can_edit_action(request.user, action),
             "can_delete": permissions.can_delete(request.user, action),
-            "complete_form": ActionCompleteForm(),
+            "complete_form": ActionCompleteForm(initial={"version": action.version}),
             "reassign_form": ReassignForm(initial={"owner": action.owner_id}),
             "history": action.history.select_related("history_user")[:20]
             if permissions.can_view_history(request.user)
@@ -152,8 +152,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _after_workflow(
     request: HttpRequest, action: Action, error: DomainError | None
 ) -> HttpResponse:
-    """htmx: the updated row (or the row with the refusal). Otherwise back to
-    where the button was."""
+    """htmx: the updated row (or the row with the refusal, keeping the outcome
+    typed into it). Otherwise back to where the button was."""
     if request.headers.get("HX-Request"):
         return render(
             request,
@@ -161,6 +161,7 @@ def _after_workflow(
             {
                 "action": action,
                 "row_error": error.message if error else "",
+                "kept_outcome": request.POST.get("outcome", "") if error else "",
                 "show_partnership": True,
                 # Rows on "My work" are compact; the updated row keeps their shape.
                 "compact": request.POST.get("compact") == "1",
@@ -174,13 +175,36 @@ def _after_workflow(
     return redirect(target)
 
 
+class _ChangedMeanwhile(DomainError):
+    """An action button pressed on a copy of the action older than the row."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this action in the meantime: nothing was saved. "
+                "It is shown here as it is now; do it again if you still want to."
+            )
+        )
+
+
 def _workflow(
-    request: HttpRequest, pk: int, apply, *, rule: permissions.Rule = permissions.can_edit_action
+    request: HttpRequest,
+    pk: int,
+    form: VersionForm,
+    apply,
+    *,
+    rule: permissions.Rule = permissions.can_edit_action,
 ) -> HttpResponse:
+    """Run a one-click workflow (``apply(action, cleaned_data)``) from the
+    version of the action the button was drawn with."""
     action = _action_or_404(request, pk)
     rule.require(request.user, action)
     try:
-        apply(action)
+        if not form.is_valid():
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        apply(action, form.cleaned_data)
+    except StaleObjectError:
+        return _after_workflow(request, _action_or_404(request, pk), _ChangedMeanwhile())
     except DomainError as error:
         return _after_workflow(request, action, error)
     action = _action_or_404(request, pk)
@@ -190,39 +214,41 @@ def _workflow(
 @staff_required
 @require_POST
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    form = ActionCompleteForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-
-    def apply(action):
-        if form.errors:
-            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+    def apply(action: Action, data: dict) -> None:
         lifecycle.complete_action(
             action,
             by=request.user,
-            outcome=data.get("outcome", ""),
-            completed_on=data.get("completed_on"),
+            outcome=data["outcome"],
+            completed_on=data["completed_on"],
+            expected_version=data["version"],
         )
 
-    return _workflow(request, pk, apply, rule=permissions.can_complete_action)
-
-
-@staff_required
-@require_POST
-def action_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow(
-        request,
-        pk,
-        lambda action: lifecycle.cancel_action(
-            action, by=request.user, note=request.POST.get("note", "")
-        ),
+        request, pk, ActionCompleteForm(request.POST), apply, rule=permissions.can_complete_action
     )
 
 
 @staff_required
 @require_POST
+def action_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(action: Action, data: dict) -> None:
+        lifecycle.cancel_action(
+            action,
+            by=request.user,
+            note=request.POST.get("note", ""),
+            expected_version=data["version"],
+        )
+
+    return _workflow(request, pk, VersionForm(request.POST), apply)
+
+
+@staff_required
+@require_POST
 def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow(request, pk, lambda action: lifecycle.reopen_action(action, by=request.user))
+    def apply(action: Action, data: dict) -> None:
+        lifecycle.reopen_action(action, by=request.user, expected_version=data["version"])
+
+    return _workflow(request, pk, VersionForm(request.POST), apply)
 
 
 @staff_required

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django_filters import FilterSet
 
 PER_PAGE = 25
@@ -26,6 +26,37 @@ class Listing:
         data = self.filterset.data
         return any(data.get(name) for name in self.filterset.filters if name != "ordering")
 
+    @property
+    def has_invalid_filters(self) -> bool:
+        return has_invalid_filters(self.filterset)
+
+
+def filter_data(query: QueryDict) -> QueryDict:
+    """The query string as the filters read it on pages: the filter forms send
+    every field, set or not, so an empty value means "not set" (the API, whose
+    clients send what they mean, refuses empty values instead)."""
+    data = QueryDict(mutable=True)
+    for name, values in query.lists():
+        kept = [value for value in values if value != ""]
+        if kept:
+            data.setlist(name, kept)
+    return data
+
+
+def has_invalid_filters(filterset: FilterSet) -> bool:
+    return filterset.is_bound and not filterset.is_valid()
+
+
+def filtered_rows(filterset: FilterSet) -> QuerySet:
+    """The rows the filters ask for. An invalid filter value is never ignored
+    (that would show rows the person did not ask for, as if filtered): the
+    list is empty and the form says, next to the field, what is wrong."""
+    if not filterset.is_bound:
+        return filterset.queryset
+    if has_invalid_filters(filterset):
+        return filterset.queryset.none()
+    return filterset.qs
+
 
 def filtered_page(
     request: HttpRequest,
@@ -36,7 +67,7 @@ def filtered_page(
 ) -> Listing:
     """Apply the FilterSet to ``queryset`` (already scoped to what the user may
     see and prepared with ``for_list()``), then cut out the requested page."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    rows = filterset.qs if filterset.is_bound else queryset
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    data = filter_data(request.GET) if request.GET else None
+    filterset = filterset_class(data, queryset=queryset, request=request)
+    page = Paginator(filtered_rows(filterset), per_page).get_page(request.GET.get("page"))
     return Listing(filterset=filterset, page=page)

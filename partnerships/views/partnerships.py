@@ -8,11 +8,12 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships import lifecycle, permissions
-from partnerships.errors import DomainError
+from partnerships.errors import DomainError, StaleObjectError
 from partnerships.filters import PartnershipFilter
 from partnerships.forms import (
     DocumentForm,
@@ -86,7 +87,9 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_upload": permissions.can_upload_document(user, partnership),
             "can_reassign": permissions.can_reassign_partnership(user, partnership),
             "can_delete": permissions.can_delete(user, partnership),
-            "move_form": StageMoveForm(initial={"stage": _next_stage(partnership.stage)}),
+            "move_form": StageMoveForm(
+                initial={"stage": _next_stage(partnership.stage), "version": partnership.version}
+            ),
             "status_form": StatusChangeForm(),
             "reassign_form": ReassignForm(initial={"owner": partnership.owner_id}),
             "stages": Stage.choices,
@@ -171,21 +174,54 @@ def _lifecycle_form_page(
 ) -> HttpResponse:
     """The shared shape of the move, status and reassign pages: validate the
     form, hand its data to the lifecycle (``apply`` returns the success
-    message), show a refusal next to the field it concerns."""
+    message), show a refusal next to the field it concerns. A refusal because
+    someone else changed the partnership in between is a 409 that keeps what
+    the user entered and shows the partnership as it is now."""
+    status = 400
     if request.method == "POST" and form.is_valid():
         try:
             success = apply(form.cleaned_data)
+        except StaleObjectError:
+            partnership.refresh_from_db()
+            form.keep_input_after_conflict(
+                version=partnership.version, message=changed_meanwhile(partnership)
+            )
+            status = 409
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, success)
-            return redirect(partnership)
+            return redirect(_next_page(request, partnership))
     return render(
         request,
         template,
-        {"partnership": partnership, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {"partnership": partnership, "form": form, "next": _next_page(request, None)},
+        status=status if request.method == "POST" else 200,
     )
+
+
+def changed_meanwhile(partnership: Partnership) -> str:
+    """What a page says when someone else changed the partnership between the
+    moment the user opened the form and the moment they sent it."""
+    return _(
+        "Someone else changed this partnership in the meantime: it is now at the "
+        "%(stage)s stage, %(status)s. Nothing was saved; what you entered is kept below. "
+        "Send it again to apply it to the partnership as it is now."
+    ) % {
+        "stage": partnership.get_stage_display().lower(),
+        "status": partnership.get_status_display().lower(),
+    }
+
+
+def _next_page(request: HttpRequest, partnership: Partnership | None) -> str | None:
+    """Where to go after a change: the page the form came from when it says so
+    (the board), otherwise the partnership."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return partnership.get_absolute_url() if partnership is not None else None
 
 
 @staff_required
@@ -201,11 +237,14 @@ def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             note=data["note"],
             effective_date=data["effective_date"],
-            expected_version=_posted_version(request),
+            expected_version=data["version"],
         )
         return _("Moved to %(stage)s.") % {"stage": change.get_to_stage_display()}
 
-    form = StageMoveForm(request.POST or None, initial={"stage": _next_stage(partnership.stage)})
+    form = StageMoveForm(
+        request.POST or None,
+        initial={"stage": _next_stage(partnership.stage), "version": partnership.version},
+    )
     return _lifecycle_form_page(
         request, partnership, form=form, apply=apply, template="partnerships/move.html"
     )
@@ -224,12 +263,13 @@ def partnership_status(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             note=data["note"],
             reason=data["reason"],
-            expected_version=_posted_version(request),
+            expected_version=data["version"],
         )
         return _("Status changed to %(status)s.") % {"status": change.get_to_status_display()}
 
     form = StatusChangeForm(
-        request.POST or None, initial={"status": request.GET.get("to", Status.ON_HOLD)}
+        request.POST or None,
+        initial={"status": request.GET.get("to", Status.ON_HOLD), "version": partnership.version},
     )
     return _lifecycle_form_page(
         request, partnership, form=form, apply=apply, template="partnerships/status.html"
@@ -293,10 +333,3 @@ def partnership_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Partnership deleted. A manager can restore it from the deleted items.")
     )
     return redirect("partnerships:list")
-
-
-def _posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partnerships import lifecycle, permissions
-from partnerships.errors import DomainError
+from partnerships.errors import DomainError, StaleObjectError
 from partnerships.forms import StageMoveForm
 from partnerships.models import ExchangeRate, Partnership, Stage
 from partnerships.pipeline import (
@@ -26,13 +26,18 @@ from partnerships.pipeline import (
 )
 from partnerships.reports import missing_rates
 from partnerships.views.access import staff_required
+from partnerships.views.listing import filter_data, filtered_rows
+from partnerships.views.partnerships import changed_meanwhile
 
+# "Show more" starts at most here: beyond any column, and small enough for
+# SQLite's 64-bit integers once a page is added (a larger offset crashed it).
+MAX_OFFSET = 2**62
 # The filters shown first; the others are under "More filters".
 PRIMARY_FILTERS = ("search", "sector", "country", "owner", "organization", "status")
 
 
 def _filtered(request: HttpRequest) -> BoardFilter:
-    data = board_filter_data(request.GET)
+    data = board_filter_data(filter_data(request.GET))
     return BoardFilter(data, queryset=Partnership.objects.visible_to(request.user), request=request)
 
 
@@ -51,7 +56,10 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     rates = ExchangeRate.objects.rates_on()
     columns = board(
-        queryset=filterset.qs, rates=rates, today=timezone.localdate(), user=request.user
+        queryset=filtered_rows(filterset),
+        rates=rates,
+        today=timezone.localdate(),
+        user=request.user,
     )
     return render(
         request,
@@ -80,12 +88,12 @@ def pipeline_column(request: HttpRequest, stage: str) -> HttpResponse:
     if stage not in Stage.values:
         raise Http404(_("There is no such stage."))
     try:
-        offset = max(int(request.GET.get("offset", 0)), 0)
+        offset = min(max(int(request.GET.get("offset", 0)), 0), MAX_OFFSET)
     except ValueError:
         offset = 0
     filterset = _filtered(request)
     column = column_page(
-        queryset=filterset.qs,
+        queryset=filtered_rows(filterset),
         stage=stage,
         rates=ExchangeRate.objects.rates_on(),
         today=timezone.localdate(),
@@ -94,6 +102,7 @@ def pipeline_column(request: HttpRequest, stage: str) -> HttpResponse:
     )
     context = {
         "column": column,
+        "filterset": filterset,
         "previous_offset": max(offset - MORE_PER_PAGE, 0),
         "board_query": _board_query(filterset),
         "stages": Stage.choices,
@@ -135,8 +144,10 @@ def pipeline_move(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 note=form.cleaned_data["note"],
                 effective_date=form.cleaned_data["effective_date"],
-                expected_version=_posted_version(request),
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleObjectError:
+            return _changed_meanwhile(request, partnership, form)
         except DomainError as refusal:
             error, field = refusal.message, refusal.field
     else:
@@ -157,8 +168,23 @@ def pipeline_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back_to_board(request))
 
 
-def _posted_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+def _changed_meanwhile(
+    request: HttpRequest, partnership: Partnership, form: StageMoveForm
+) -> HttpResponse:
+    """Someone else changed the partnership since the board was drawn: a 409.
+    The board's script redraws the board and says so; without JavaScript, the
+    move form comes back with what the user chose, the partnership as it is
+    now, and a way back to the board."""
+    partnership.refresh_from_db()
+    message = changed_meanwhile(partnership)
+    if _wants_json(request):
+        return JsonResponse(
+            {"ok": False, "message": message, "field": None, "stale": True}, status=409
+        )
+    form.keep_input_after_conflict(version=partnership.version, message=message)
+    return render(
+        request,
+        "partnerships/move.html",
+        {"partnership": partnership, "form": form, "next": _back_to_board(request)},
+        status=409,
+    )

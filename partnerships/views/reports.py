@@ -42,13 +42,22 @@ class ReportOptionsForm(forms.Form):
             self.add_error("end", _("The end of the period cannot be before its start."))
         return cleaned
 
-    def period(self) -> reports.Period:
-        if not self.is_valid():
+    # An option that cannot be read is never replaced by a default: the
+    # figures it governs are not shown, and the form says what is wrong.
+
+    def period(self) -> reports.Period | None:
+        """The period asked for (all time by default); None if it cannot be read."""
+        if not self.is_bound:
             return reports.Period()
+        if self.has_error("start") or self.has_error("end"):
+            return None
         return reports.Period(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
 
-    def stalled(self) -> int:
-        value = self.cleaned_data.get("stalled_days") if self.is_valid() else None
+    def stalled(self) -> int | None:
+        """The days of quiet that make a partnership stalled; None if they cannot be read."""
+        if self.is_bound and self.has_error("stalled_days"):
+            return None
+        value = self.cleaned_data.get("stalled_days") if self.is_bound else None
         return value or reports.stalled_after_days()
 
 
@@ -72,11 +81,20 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     options = ReportOptionsForm(request.GET or None)
     period = options.period()
+    stalled_days = options.stalled()
     rates = ExchangeRate.objects.rates_on()
     loads = reports.workload(today=today, rates=rates)
-    funnel = reports.funnel(period=period)
-    durations = reports.time_in_stage(period=period, today=today)
     overdue = reports.overdue_by_owner(loads)
+    if period is not None:
+        funnel = reports.funnel(period=period)
+        durations = reports.time_in_stage(period=period, today=today)
+        by_period = {
+            "funnel_bars": charts.bars(funnel, value=lambda step: step.reached),
+            "completed_stays": charts.boxes(durations, spread=lambda d: d.completed),
+            "current_stays": charts.boxes(durations, spread=lambda d: d.current),
+        }
+    else:
+        by_period = {}
     return render(
         request,
         "reports/reports.html",
@@ -85,10 +103,12 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "options": options,
             "period": period,
             "presets": period_presets(today),
-            "funnel_bars": charts.bars(funnel, value=lambda step: step.reached),
-            "completed_stays": charts.boxes(durations, spread=lambda d: d.completed),
-            "current_stays": charts.boxes(durations, spread=lambda d: d.current),
-            "stalled": reports.stalled(today=today, days=options.stalled()),
+            **by_period,
+            "stalled": (
+                reports.stalled(today=today, days=stalled_days)
+                if stalled_days is not None
+                else None
+            ),
             "expiring": reports.expiring(today=today),
             "workload_bars": charts.bars(loads, value=lambda load: load.pending_actions),
             "overdue_bars": charts.bars(overdue, value=lambda load: load.overdue_actions),

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from partnerships import permissions, text_search
+from partnerships.ids import parse_id
 from partnerships.models import Contact, Meeting, Organization, Partnership
 from partnerships.views.access import staff_required
 from partnerships.views.json_response import SafeJsonResponse
@@ -119,8 +120,9 @@ def _lookup_rows(kind: str, query: str, user, params) -> list[dict]:
             .select_related("organization")
             .order_by("-is_active", "name")
         )
-        if params.get("organization", "").isdigit():
-            rows = rows.filter(organization_id=params["organization"])
+        organization = parse_id(params.get("organization"))
+        if organization is not None:
+            rows = rows.filter(organization_id=organization)
         return [
             {"id": c.pk, "label": f"{c.display_name} — {c.organization.name}", "detail": c.title}
             for c in rows[:LOOKUP_SIZE]

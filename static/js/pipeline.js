@@ -1,6 +1,8 @@
 /* The pipeline board: move cards between stages by drag and drop or with the
    move form on each card (keyboard-usable), ask for a reason when a card moves
    back, then redraw the board from the server so counts and totals are right.
+   Each move carries the version of the card as drawn (data-version); a card
+   someone else changed in the meantime is refused, and the board is redrawn.
    Without JavaScript the move forms post normally and the page reloads. */
 (function () {
   "use strict";
@@ -77,6 +79,11 @@
       }
       return response.json();
     }).then(function (answer) {
+      if (!answer.ok && answer.stale) {
+        /* Someone else changed it since the board was drawn: show the board
+           as it is now (with the card's new version), then say so. */
+        return refresh(card.dataset.id).then(function () { announce(answer.message, true); });
+      }
       if (!answer.ok) {
         card.classList.remove("is-moving");
         announce(answer.message, true);

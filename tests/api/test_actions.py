@@ -74,7 +74,7 @@ def test_an_action_cannot_be_created_done(api):
 def test_completing_records_who_when_and_the_outcome(api, world, owner):
     response = api.post(
         f"{_detail(world.action)}complete/",
-        {"outcome": "Draft sent to Zhangjiakou", "completed_on": "2026-01-05"},
+        {"outcome": "Draft sent to Zhangjiakou", "completed_on": "2026-01-05", "version": 1},
     )
 
     assert response.status_code == 200, response.content
@@ -88,9 +88,9 @@ def test_completing_records_who_when_and_the_outcome(api, world, owner):
 
 
 def test_completing_twice_is_refused(api, world, owner):
-    lifecycle.complete_action(world.action, by=owner)
+    lifecycle.complete_action(world.action, by=owner, expected_version=world.action.version)
 
-    response = api.post(f"{_detail(world.action)}complete/", {})
+    response = api.post(f"{_detail(world.action)}complete/", {"version": world.action.version})
 
     assert response.status_code == 400
     assert response.json() == {"status": ["This action is already done."]}
@@ -99,7 +99,9 @@ def test_completing_twice_is_refused(api, world, owner):
 def test_completing_in_the_future_is_refused(api, world):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
-    response = api.post(f"{_detail(world.action)}complete/", {"completed_on": str(tomorrow)})
+    response = api.post(
+        f"{_detail(world.action)}complete/", {"completed_on": str(tomorrow), "version": 1}
+    )
 
     assert response.status_code == 400
     assert response.json() == {"completed_on": ["The completion date cannot be in the future."]}
@@ -116,10 +118,24 @@ def test_completing_from_a_stale_version_is_a_409(api, world):
     assert db_snapshot() == before
 
 
+@pytest.mark.parametrize("path", ["complete", "cancel", "reopen"])
+def test_an_action_workflow_needs_the_version_it_was_read_at(api, world, owner, path):
+    if path == "reopen":
+        lifecycle.complete_action(world.action, by=owner, expected_version=world.action.version)
+    before = db_snapshot()
+
+    response = api.post(f"{_detail(world.action)}{path}/", {"outcome": "Sent", "note": "x"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["version"]
+    assert "nobody else's change is overwritten" in response.json()["version"][0]
+    assert db_snapshot() == before
+
+
 def test_a_teammate_cannot_complete_the_owners_action(api_for, teammate, world):
     before = db_snapshot()
 
-    response = api_for(teammate).post(f"{_detail(world.action)}complete/", {})
+    response = api_for(teammate).post(f"{_detail(world.action)}complete/", {"version": 1})
 
     assert response.status_code == 403
     assert response.json() == {
@@ -129,15 +145,17 @@ def test_a_teammate_cannot_complete_the_owners_action(api_for, teammate, world):
 
 
 def test_a_manager_completes_anyones_action(api_for, manager, world):
-    response = api_for(manager).post(f"{_detail(world.action)}complete/", {})
+    response = api_for(manager).post(f"{_detail(world.action)}complete/", {"version": 1})
 
     assert response.status_code == 200
     assert response.json()["completed_by"] == manager.pk
 
 
 def test_cancelling_and_reopening(api, world):
-    cancelled = api.post(f"{_detail(world.action)}cancel/", {"note": "Merged with another"})
-    reopened = api.post(f"{_detail(world.action)}reopen/", {})
+    cancelled = api.post(
+        f"{_detail(world.action)}cancel/", {"note": "Merged with another", "version": 1}
+    )
+    reopened = api.post(f"{_detail(world.action)}reopen/", {"version": 2})
 
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
@@ -148,7 +166,7 @@ def test_cancelling_and_reopening(api, world):
 
 
 def test_reopening_an_open_action_is_refused(api, world):
-    response = api.post(f"{_detail(world.action)}reopen/")
+    response = api.post(f"{_detail(world.action)}reopen/", {"version": 1})
 
     assert response.status_code == 400
     assert response.json() == {"status": ["This action is already open."]}
@@ -156,9 +174,11 @@ def test_reopening_an_open_action_is_refused(api, world):
 
 @pytest.mark.parametrize("persona", ["teammate", "outsider"])
 def test_only_the_owner_and_managers_reopen(api_for, personas, world, owner, persona):
-    lifecycle.complete_action(world.action, by=owner)
+    lifecycle.complete_action(world.action, by=owner, expected_version=world.action.version)
 
-    response = api_for(personas[persona]).post(f"{_detail(world.action)}reopen/")
+    response = api_for(personas[persona]).post(
+        f"{_detail(world.action)}reopen/", {"version": world.action.version}
+    )
 
     assert response.status_code == 403
 

@@ -175,7 +175,8 @@ def test_a_missing_trailing_slash_is_a_404_that_says_which_address_was_meant(api
 
 def test_unknown_ids_in_a_body_are_field_errors(api, partnership):
     response = api.post(
-        f"/api/partnerships/{partnership.pk}/move/", {"stage": "contract", "document": 424242}
+        f"/api/partnerships/{partnership.pk}/move/",
+        {"stage": "contract", "document": 424242, "version": 1},
     )
 
     assert response.status_code == 400

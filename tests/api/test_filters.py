@@ -67,7 +67,7 @@ def catalogue(owner, teammate, outsider, manager):
     )
     hospitals.sectors.add(health)
     factories.PartnershipPartyFactory(partnership=hospitals, organization=ruijin)
-    lifecycle.change_status(hospitals, to="on_hold", by=manager)
+    lifecycle.change_status(hospitals, to="on_hold", by=manager, expected_version=hospitals.version)
 
     return SimpleNamespace(
         twinning=twinning,
@@ -222,7 +222,7 @@ def todo(owner, outsider, catalogue):
     done = factories.ActionFactory(
         title="Book the hall", owner=owner, partnership=None, due_date=TODAY
     )
-    lifecycle.complete_action(done, by=owner)
+    lifecycle.complete_action(done, by=owner, expected_version=done.version)
     return SimpleNamespace(late=late, partner_side=partner_side, done=done, meeting=meeting)
 
 

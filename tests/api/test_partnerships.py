@@ -321,7 +321,8 @@ def test_an_inactive_user_cannot_become_owner(api_for, manager, partnership, out
 
 def test_moving_forward_records_the_move(api, partnership, owner):
     response = api.post(
-        f"{_detail(partnership)}move/", {"stage": "contract", "note": "Signed in Chambéry"}
+        f"{_detail(partnership)}move/",
+        {"stage": "contract", "note": "Signed in Chambéry", "version": 1},
     )
 
     assert response.status_code == 200, response.content
@@ -333,10 +334,12 @@ def test_moving_forward_records_the_move(api, partnership, owner):
 
 
 def test_moving_back_without_a_note_is_a_400_with_a_clear_message(api, partnership, owner):
-    lifecycle.move_stage(partnership, to="agreement", by=owner)
+    lifecycle.move_stage(
+        partnership, to="agreement", by=owner, expected_version=partnership.version
+    )
     before = db_snapshot()
 
-    response = api.post(f"{_detail(partnership)}move/", {"stage": "prospect"})
+    response = api.post(f"{_detail(partnership)}move/", {"stage": "prospect", "version": 2})
 
     assert response.status_code == 400
     assert response.json() == {"note": ["Moving back to an earlier stage needs a note saying why."]}
@@ -344,10 +347,13 @@ def test_moving_back_without_a_note_is_a_400_with_a_clear_message(api, partnersh
 
 
 def test_moving_back_with_a_note_is_recorded(api, partnership, owner):
-    lifecycle.move_stage(partnership, to="agreement", by=owner)
+    lifecycle.move_stage(
+        partnership, to="agreement", by=owner, expected_version=partnership.version
+    )
 
     response = api.post(
-        f"{_detail(partnership)}move/", {"stage": "prospect", "note": "The agreement lapsed"}
+        f"{_detail(partnership)}move/",
+        {"stage": "prospect", "note": "The agreement lapsed", "version": 2},
     )
 
     assert response.status_code == 200
@@ -357,14 +363,16 @@ def test_moving_back_with_a_note_is_recorded(api, partnership, owner):
 def test_an_outsider_cannot_move_someone_elses_partnership(api_for, outsider, partnership):
     before = db_snapshot()
 
-    response = api_for(outsider).post(f"{_detail(partnership)}move/", {"stage": "contract"})
+    response = api_for(outsider).post(
+        f"{_detail(partnership)}move/", {"stage": "contract", "version": 1}
+    )
 
     assert response.status_code == 403
     assert db_snapshot() == before
 
 
 def test_a_move_to_an_unknown_stage_is_a_field_error(api, partnership):
-    response = api.post(f"{_detail(partnership)}move/", {"stage": "signed"})
+    response = api.post(f"{_detail(partnership)}move/", {"stage": "signed", "version": 1})
 
     assert response.status_code == 400
     assert response.json() == {"stage": ['"signed" is not a valid choice.']}
@@ -374,7 +382,8 @@ def test_a_move_in_the_future_is_refused(api, partnership):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
     response = api.post(
-        f"{_detail(partnership)}move/", {"stage": "contract", "effective_date": str(tomorrow)}
+        f"{_detail(partnership)}move/",
+        {"stage": "contract", "effective_date": str(tomorrow), "version": 1},
     )
 
     assert response.status_code == 400
@@ -382,17 +391,48 @@ def test_a_move_in_the_future_is_refused(api, partnership):
 
 
 def test_a_move_from_a_stale_version_is_a_409(api, partnership, owner):
-    lifecycle.move_stage(partnership, to="agreement", by=owner)  # version 2 now
+    lifecycle.move_stage(
+        partnership, to="agreement", by=owner, expected_version=partnership.version
+    )  # version 2 now
 
     response = api.post(f"{_detail(partnership)}move/", {"stage": "contract", "version": 1})
 
     assert response.status_code == 409
 
 
-def test_a_closed_partnership_does_not_move(api, partnership, owner):
-    lifecycle.change_status(partnership, to="concluded", by=owner)
+@pytest.mark.parametrize(
+    ("path", "body"), [("move", {"stage": "contract"}), ("status", {"status": "on_hold"})]
+)
+def test_a_move_or_status_change_without_a_version_is_a_400(api, partnership, path, body):
+    before = db_snapshot()
 
-    response = api.post(f"{_detail(partnership)}move/", {"stage": "contract"})
+    response = api.post(f"{_detail(partnership)}{path}/", body)
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["version"]
+    assert "nobody else's change is overwritten" in response.json()["version"][0]
+    assert db_snapshot() == before
+
+
+def test_a_status_change_from_a_stale_version_is_a_409(api, partnership, owner):
+    lifecycle.move_stage(
+        partnership, to="agreement", by=owner, expected_version=partnership.version
+    )
+    before = db_snapshot()
+
+    response = api.post(f"{_detail(partnership)}status/", {"status": "on_hold", "version": 1})
+
+    assert response.status_code == 409
+    assert "Someone else changed this partnership" in response.json()["detail"]
+    assert db_snapshot() == before
+
+
+def test_a_closed_partnership_does_not_move(api, partnership, owner):
+    lifecycle.change_status(
+        partnership, to="concluded", by=owner, expected_version=partnership.version
+    )
+
+    response = api.post(f"{_detail(partnership)}move/", {"stage": "contract", "version": 2})
 
     assert response.status_code == 400
     assert "reopen it first" in response.json()["stage"][0]
@@ -402,8 +442,8 @@ def test_a_move_can_cite_a_document_of_the_partnership_only(api, world):
     other = factories.DocumentFactory()
     url = f"{_detail(world.partnership)}move/"
 
-    refused = api.post(url, {"stage": "agreement", "document": other.pk})
-    accepted = api.post(url, {"stage": "agreement", "document": world.document.pk})
+    refused = api.post(url, {"stage": "agreement", "document": other.pk, "version": 1})
+    accepted = api.post(url, {"stage": "agreement", "document": world.document.pk, "version": 1})
 
     assert refused.status_code == 400
     assert refused.json() == {"document": ["The document belongs to another partnership."]}
@@ -420,9 +460,11 @@ def test_abandoning_needs_a_reason_and_a_note(api, partnership):
     reason = factories.AbandonReasonFactory(name="Political change")
     url = f"{_detail(partnership)}status/"
 
-    no_reason = api.post(url, {"status": "abandoned", "note": "New governor"})
-    no_note = api.post(url, {"status": "abandoned", "reason": reason.pk})
-    done = api.post(url, {"status": "abandoned", "reason": reason.pk, "note": "New governor"})
+    no_reason = api.post(url, {"status": "abandoned", "note": "New governor", "version": 1})
+    no_note = api.post(url, {"status": "abandoned", "reason": reason.pk, "version": 1})
+    done = api.post(
+        url, {"status": "abandoned", "reason": reason.pk, "note": "New governor", "version": 1}
+    )
 
     assert no_reason.status_code == 400
     assert no_reason.json() == {"reason": ["Choose why the partnership is abandoned."]}
@@ -437,8 +479,8 @@ def test_abandoning_needs_a_reason_and_a_note(api, partnership):
 def test_putting_on_hold_and_resuming(api, partnership):
     url = f"{_detail(partnership)}status/"
 
-    assert api.post(url, {"status": "on_hold"}).json()["status"] == "on_hold"
-    assert api.post(url, {"status": "active"}).json()["status"] == "active"
+    assert api.post(url, {"status": "on_hold", "version": 1}).json()["status"] == "on_hold"
+    assert api.post(url, {"status": "active", "version": 2}).json()["status"] == "active"
     assert StatusChange.objects.filter(partnership=partnership).count() == 2
 
 
@@ -476,7 +518,7 @@ def test_restoring_an_unknown_partnership_is_a_404(api_for, manager):
 
 def test_the_history_records_who_changed_what_through_the_api(api, api_for, partnership, owner):
     api.patch(_detail(partnership), {"summary": "Savoie Technolac joins", "version": 1})
-    api.post(f"{_detail(partnership)}move/", {"stage": "agreement"})
+    api.post(f"{_detail(partnership)}move/", {"stage": "agreement", "version": 2})
 
     latest, edit = partnership.history.order_by("-history_id")[:2]
     assert (latest.stage, latest.history_user) == ("agreement", owner)

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_stage_changes_list_every_move_with_names(api, partnership, owner):
-    lifecycle.move_stage(partnership, to="contract", by=owner, note="Signed")
+    lifecycle.move_stage(
+        partnership, to="contract", by=owner, note="Signed", expected_version=partnership.version
+    )
 
     rows = api.get(f"/api/stage-changes/?partnership={partnership.pk}").json()["results"]
 
@@ -31,7 +33,9 @@ def test_stage_changes_of_deleted_partnerships_are_hidden(api, partnership, mana
 
 
 def test_stage_changes_filter_by_stage_person_and_date(api, partnership, owner, outsider):
-    lifecycle.move_stage(partnership, to="agreement", by=owner)
+    lifecycle.move_stage(
+        partnership, to="agreement", by=owner, expected_version=partnership.version
+    )
     url = "/api/stage-changes/"
 
     assert api.get(f"{url}?to_stage=agreement").json()["count"] == 1

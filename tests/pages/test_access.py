@@ -166,7 +166,10 @@ def pdf_upload() -> SimpleUploadedFile:
 FORGED_ON_THE_PARTNERSHIP = [
     ("edit", lambda w: partnership_form_data(w["partnership"], title="Hijacked")),
     ("move", lambda w: {"stage": "contract", "note": "forged", "version": 1}),
-    ("status", lambda w: {"status": "abandoned", "reason": w["reason"].pk, "note": "forged"}),
+    (
+        "status",
+        lambda w: {"status": "abandoned", "reason": w["reason"].pk, "note": "forged", "version": 1},
+    ),
     ("documents/new", lambda w: {"title": "Forged", "kind": "other", "file": pdf_upload()}),
     ("reassign", lambda w: {"owner": w["outsider"].pk}),
     ("delete", lambda w: {}),
@@ -203,8 +206,8 @@ def test_teammate_cannot_reassign_or_delete_the_partnership(world, path):
 
 FORGED_ON_THE_ACTION = [
     ("edit", lambda w: action_form_data(w["action"], title="Hijacked", owner=w["outsider"].pk)),
-    ("complete", lambda w: {"outcome": "forged"}),
-    ("cancel", lambda w: {"note": "forged"}),
+    ("complete", lambda w: {"outcome": "forged", "version": 1}),
+    ("cancel", lambda w: {"note": "forged", "version": 1}),
     ("reassign", lambda w: {"owner": w["outsider"].pk}),
     ("delete", lambda w: {}),
 ]
@@ -226,10 +229,14 @@ def test_staff_cannot_change_an_action_they_do_not_own(world, persona, path, dat
 
 
 def test_outsider_cannot_reopen_an_action_they_do_not_own(world):
-    lifecycle.complete_action(world["action"], by=world["owner"], outcome="Sent")
+    lifecycle.complete_action(
+        world["action"], by=world["owner"], outcome="Sent", expected_version=world["action"].version
+    )
     before = db_snapshot()
 
-    response = client_for(world["outsider"]).post(f"/actions/{world['action'].pk}/reopen/")
+    response = client_for(world["outsider"]).post(
+        f"/actions/{world['action'].pk}/reopen/", {"version": world["action"].version}
+    )
 
     assert response.status_code == 403
     assert Action.objects.get(pk=world["action"].pk).status == "done"
@@ -313,7 +320,9 @@ def test_an_anonymous_visitor_creates_nothing_and_is_sent_to_sign_in(world, url,
 def test_an_anonymous_post_changes_nothing(world, url_of):
     before = db_snapshot()
 
-    response = client_for(None).post(url_of(world), {"stage": "contract", "outcome": "x"})
+    response = client_for(None).post(
+        url_of(world), {"stage": "contract", "outcome": "x", "version": 1}
+    )
 
     assert response.status_code == 302
     assert db_snapshot() == before

@@ -82,7 +82,9 @@ def todo(owner, teammate, partnership):
                 due_date=TODAY - datetime.timedelta(days=10),
             ),
         }
-        lifecycle.complete_action(rows["done"], by=owner, outcome="Booked")
+        lifecycle.complete_action(
+            rows["done"], by=owner, outcome="Booked", expected_version=rows["done"].version
+        )
     return {key: action.title for key, action in rows.items()}
 
 
@@ -294,7 +296,7 @@ def test_completing_an_action_from_a_list_returns_the_updated_row(owner, action)
     with time_machine.travel(NOW, tick=False):
         response = client_for(owner).post(
             f"/actions/{action.pk}/complete/",
-            {"outcome": "Sent by e-mail", "next": "/actions/?pending=true"},
+            {"outcome": "Sent by e-mail", "next": "/actions/?pending=true", "version": 1},
             HTTP_HX_REQUEST="true",
         )
 
@@ -317,7 +319,7 @@ def test_a_row_completed_on_my_work_page_stays_compact(owner, action):
         home = client_for(owner).get("/").content.decode()
         response = client_for(owner).post(
             f"/actions/{action.pk}/complete/",
-            {"outcome": "", "next": "/", "compact": "1"},
+            {"outcome": "", "next": "/", "compact": "1", "version": 1},
             HTTP_HX_REQUEST="true",
         )
 
@@ -329,7 +331,8 @@ def test_a_row_completed_on_my_work_page_stays_compact(owner, action):
 
 def test_completing_without_htmx_goes_back_where_the_button_was(owner, action):
     response = client_for(owner).post(
-        f"/actions/{action.pk}/complete/", {"outcome": "Done", "next": "/actions/?overdue=true"}
+        f"/actions/{action.pk}/complete/",
+        {"outcome": "Done", "next": "/actions/?overdue=true", "version": action.version},
     )
 
     assert response.status_code == 302
@@ -338,10 +341,12 @@ def test_completing_without_htmx_goes_back_where_the_button_was(owner, action):
 
 def test_completing_never_redirects_to_another_site(owner, action):
     response = client_for(owner).post(
-        f"/actions/{action.pk}/complete/", {"next": "https://evil.example/"}
+        f"/actions/{action.pk}/complete/",
+        {"next": "https://evil.example/", "version": action.version},
     )
 
     assert response["Location"] == f"/actions/{action.pk}/"
+    assert Action.objects.get(pk=action.pk).status == "done"
 
 
 @pytest.mark.parametrize(
@@ -359,12 +364,14 @@ def test_a_refused_completion_shows_why_in_the_row_and_changes_nothing(
 ):
     with time_machine.travel(NOW, tick=False):
         if prepare == "done":
-            lifecycle.complete_action(action, by=owner)
+            lifecycle.complete_action(action, by=owner, expected_version=action.version)
         elif prepare == "cancelled":
-            lifecycle.cancel_action(action, by=owner)
+            lifecycle.cancel_action(action, by=owner, expected_version=action.version)
         before = db_snapshot()
         response = client_for(owner).post(
-            f"/actions/{action.pk}/complete/", data, HTTP_HX_REQUEST="true"
+            f"/actions/{action.pk}/complete/",
+            {**data, "version": action.version},
+            HTTP_HX_REQUEST="true",
         )
 
     assert response.status_code == 200
@@ -376,11 +383,16 @@ def test_a_refused_completion_shows_why_in_the_row_and_changes_nothing(
 def test_an_action_is_cancelled_then_reopened(owner, action):
     client = client_for(owner)
 
-    client.post(f"/actions/{action.pk}/cancel/", {"note": "Not needed any more"})
+    client.post(
+        f"/actions/{action.pk}/cancel/",
+        {"note": "Not needed any more", "version": action.version},
+    )
     action.refresh_from_db()
     assert (action.status, action.outcome) == ("cancelled", "Not needed any more")
 
-    response = client.post(f"/actions/{action.pk}/reopen/", HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/actions/{action.pk}/reopen/", {"version": action.version}, HTTP_HX_REQUEST="true"
+    )
     action.refresh_from_db()
     assert action.status == "open"
     assert action.completed_on is None
@@ -388,10 +400,52 @@ def test_an_action_is_cancelled_then_reopened(owner, action):
 
 
 def test_a_manager_completes_someone_elses_action(manager, action):
-    client_for(manager).post(f"/actions/{action.pk}/complete/", {"outcome": "Chased"})
+    client_for(manager).post(
+        f"/actions/{action.pk}/complete/", {"outcome": "Chased", "version": action.version}
+    )
 
     action.refresh_from_db()
     assert (action.status, action.completed_by) == ("done", manager)
+
+
+@pytest.mark.parametrize("path", ["complete", "cancel", "reopen"])
+def test_an_action_button_pressed_on_a_stale_row_is_refused_and_shows_the_row_as_it_is_now(
+    owner, manager, action, path
+):
+    stale = action.version
+    if path == "reopen":
+        lifecycle.complete_action(action, by=owner, expected_version=action.version)
+        stale = action.version
+    action.title = "Renamed by the manager"
+    action._history_user = manager
+    action.save()
+    before = db_snapshot()
+
+    row = client_for(owner).post(
+        f"/actions/{action.pk}/{path}/",
+        {"version": stale, "outcome": "Sent on Monday"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = row.content.decode()
+    assert db_snapshot() == before
+    assert "Someone else changed this action in the meantime" in html
+    assert "Renamed by the manager" in html
+    assert f'name="version" value="{action.version}"' in html
+    if path == "complete":
+        assert 'value="Sent on Monday"' in html  # what was typed in the row is kept
+
+
+@pytest.mark.parametrize("path", ["complete", "cancel", "reopen"])
+def test_an_action_button_without_a_version_is_refused(owner, action, path):
+    if path == "reopen":
+        lifecycle.complete_action(action, by=owner, expected_version=action.version)
+    before = db_snapshot()
+
+    row = client_for(owner).post(f"/actions/{action.pk}/{path}/", HTTP_HX_REQUEST="true")
+
+    assert "reload the page" in row.content.decode()
+    assert db_snapshot() == before
 
 
 def test_the_done_button_is_shown_only_to_whoever_may_use_it(owner, outsider, action):
@@ -423,12 +477,13 @@ def test_a_refused_cancel_or_reopen_says_why_and_changes_nothing(
     owner, action, path, prepare, message
 ):
     if prepare == "done":
-        lifecycle.complete_action(action, by=owner)
+        lifecycle.complete_action(action, by=owner, expected_version=action.version)
     client = client_for(owner)
     before = db_snapshot()
 
-    row = client.post(f"/actions/{action.pk}/{path}/", HTTP_HX_REQUEST="true")
-    page = client.post(f"/actions/{action.pk}/{path}/", follow=True)
+    data = {"version": action.version}
+    row = client.post(f"/actions/{action.pk}/{path}/", data, HTTP_HX_REQUEST="true")
+    page = client.post(f"/actions/{action.pk}/{path}/", data, follow=True)
 
     assert message in row.content.decode()
     assert message in page.content.decode()
@@ -437,7 +492,9 @@ def test_a_refused_cancel_or_reopen_says_why_and_changes_nothing(
 
 def test_the_action_page_shows_who_completed_it_and_the_outcome(owner, manager, action):
     with time_machine.travel(NOW, tick=False):
-        lifecycle.complete_action(action, by=manager, outcome="Chased by phone")
+        lifecycle.complete_action(
+            action, by=manager, outcome="Chased by phone", expected_version=action.version
+        )
         page = client_for(owner).get(f"/actions/{action.pk}/").content.decode()
 
     assert "Chased by phone" in page

@@ -102,10 +102,22 @@ def hostile(owner, manager):
         factories.DocumentSignatoryFactory(
             document=document, contact=contact, title_at_signing=nasty("signing")
         )
-        lifecycle.move_stage(partnership, to="agreement", by=owner, note=nasty("move note"))
+        lifecycle.move_stage(
+            partnership,
+            to="agreement",
+            by=owner,
+            note=nasty("move note"),
+            expected_version=partnership.version,
+        )
         reason = factories.AbandonReasonFactory(name=nasty("reason"))
         abandoned = factories.PartnershipFactory(owner=owner, title=nasty("abandoned"))
-        lifecycle.abandon(abandoned, by=owner, reason=reason, note=nasty("abandon note"))
+        lifecycle.abandon(
+            abandoned,
+            by=owner,
+            reason=reason,
+            note=nasty("abandon note"),
+            expected_version=abandoned.version,
+        )
         deleted = factories.PartnershipFactory(owner=owner, title=nasty("deleted"))
         lifecycle.soft_delete(deleted, by=manager)
     return {
@@ -192,7 +204,7 @@ def test_the_one_click_completion_row_is_escaped(owner, hostile):
     with time_machine.travel(NOW, tick=False):
         response = client_for(owner).post(
             f"/actions/{hostile['action'].pk}/complete/",
-            {"outcome": nasty("outcome")},
+            {"outcome": nasty("outcome"), "version": hostile["action"].version},
             HTTP_HX_REQUEST="true",
         )
         detail = client_for(owner).get(f"/actions/{hostile['action'].pk}/").content.decode()

@@ -37,7 +37,7 @@ def my_work(owner, teammate, manager):
         factories.PartnershipFactory(owner=owner, title="Mine too", stage="contract")
         factories.PartnershipFactory(owner=owner, title="My prospect", stage="prospect")
         closed = factories.PartnershipFactory(owner=owner, title="Closed", stage="agreement")
-        lifecycle.conclude(closed, by=owner)
+        lifecycle.conclude(closed, by=owner, expected_version=closed.version)
         factories.PartnershipFactory(owner=teammate, title="Theirs", stage="agreement")
 
         def action(title, due, **fields):
@@ -54,7 +54,8 @@ def my_work(owner, teammate, manager):
         action("Due in eight days", 8)
         action("No due date", None)
         action("Someone else's late one", -2, owner=teammate)
-        lifecycle.complete_action(action("Done late one", -3), by=owner)
+        done = action("Done late one", -3)
+        lifecycle.complete_action(done, by=owner, expected_version=done.version)
         lifecycle.soft_delete(action("Deleted late one", -4), by=manager)
 
         def renewal(title, end_in, notice, **fields):
@@ -68,7 +69,8 @@ def my_work(owner, teammate, manager):
         renewal("As a teammate", 100, 30, owner=teammate, team=[owner])
         renewal("Far away", 400, 30)
         renewal("Someone else's renewal", 60, 40, owner=teammate)
-        lifecycle.conclude(renewal("Concluded renewal", 60, 40), by=owner)
+        concluded = renewal("Concluded renewal", 60, 40)
+        lifecycle.conclude(concluded, by=owner, expected_version=concluded.version)
 
         def meeting(title, start_in, **fields):
             fields.setdefault("logged_by", owner)

@@ -114,11 +114,22 @@ def test_the_partnership_list_filters_by_owner(owner, teammate, catalogue):
     ]
 
 
-def test_the_partnership_list_ignores_a_filter_it_does_not_understand(owner, catalogue):
+def test_the_partnership_list_shows_nothing_for_a_filter_it_does_not_understand(owner, catalogue):
     response = client_for(owner).get("/partnerships/", {"stage": "bogus", "owner": "abc"})
 
+    page = response.content.decode()
+    form = response.context["listing"].filterset.form
     assert response.status_code == 200
-    assert "Some filters were not understood" in response.content.decode()
+    assert row_titles(response) == []
+    assert "These filters could not be applied, so nothing is shown" in page
+    assert "Nothing is listed until the filters marked as not valid are corrected." in page
+    assert set(form.errors) == {"stage", "owner"}
+    assert 'id="id_owner_error"' in page  # the message is next to its field too
+
+
+def test_the_partnership_list_takes_fields_left_empty_as_not_set(owner, catalogue):
+    response = client_for(owner).get("/partnerships/", {"stage": "", "owner": "", "sector": ""})
+
     assert sorted(row_titles(response)) == sorted(catalogue.values())
 
 
@@ -172,7 +183,13 @@ def story(owner, teammate, manager):
         )
         meeting.partnerships.set([partnership])
     with time_machine.travel("2026-04-01 11:00 +02:00", tick=False):
-        lifecycle.move_stage(partnership, to="letter_of_intent", by=owner, note="LoI signed")
+        lifecycle.move_stage(
+            partnership,
+            to="letter_of_intent",
+            by=owner,
+            note="LoI signed",
+            expected_version=partnership.version,
+        )
     with time_machine.travel("2026-05-12 11:00 +02:00", tick=False):
         factories.ActionFactory(
             title="Draft the agreement", owner=teammate, partnership=partnership
@@ -188,7 +205,10 @@ def story(owner, teammate, manager):
             partnership_form_data(partnership, value_note="over twelve years"),
         )
     with time_machine.travel("2026-08-15 11:00 +02:00", tick=False):
-        lifecycle.put_on_hold(partnership, by=manager, note="Elections in Hebei")
+        partnership.refresh_from_db()  # edited through the page above
+        lifecycle.put_on_hold(
+            partnership, by=manager, note="Elections in Hebei", expected_version=partnership.version
+        )
     return partnership
 
 
@@ -489,7 +509,9 @@ def test_a_refused_move_saves_nothing_and_says_why_next_to_the_field(
     owner, partnership, data, field, message
 ):
     with time_machine.travel(NOW, tick=False):
-        lifecycle.move_stage(partnership, to="letter_of_intent", by=owner)
+        lifecycle.move_stage(
+            partnership, to="letter_of_intent", by=owner, expected_version=partnership.version
+        )
         before = db_snapshot()
         response = client_for(owner).post(
             f"/partnerships/{partnership.pk}/move/", {"version": partnership.version, **data}
@@ -502,10 +524,16 @@ def test_a_refused_move_saves_nothing_and_says_why_next_to_the_field(
 
 def test_moving_back_with_a_reason_is_recorded_as_a_backward_move(owner, partnership):
     with time_machine.travel(NOW, tick=False):
-        lifecycle.move_stage(partnership, to="agreement", by=owner)
+        lifecycle.move_stage(
+            partnership, to="agreement", by=owner, expected_version=partnership.version
+        )
         response = client_for(owner).post(
             f"/partnerships/{partnership.pk}/move/",
-            {"stage": "prospect", "note": "The partner withdrew its signature"},
+            {
+                "stage": "prospect",
+                "note": "The partner withdrew its signature",
+                "version": partnership.version,
+            },
         )
         detail = client_for(owner).get(f"/partnerships/{partnership.pk}/")
 
@@ -514,27 +542,103 @@ def test_moving_back_with_a_reason_is_recorded_as_a_backward_move(owner, partner
     assert "backward" in detail.content.decode()
 
 
-def test_a_move_from_a_stale_page_is_refused(owner, teammate, partnership):
+def test_a_move_from_a_stale_page_is_a_409_that_keeps_what_was_typed(owner, teammate, partnership):
     with time_machine.travel(NOW, tick=False):
         stale_version = partnership.version
-        lifecycle.move_stage(partnership, to="agreement", by=teammate)
+        lifecycle.move_stage(
+            partnership, to="agreement", by=teammate, expected_version=partnership.version
+        )
         before = db_snapshot()
         response = client_for(owner).post(
             f"/partnerships/{partnership.pk}/move/",
-            {"stage": "contract", "version": stale_version},
+            {"stage": "contract", "note": "Signed at the forum", "version": stale_version},
         )
 
-    assert response.status_code == 400
-    assert "Someone else changed this partnership" in response.content.decode()
+    page = response.content.decode()
+    form = response.context["form"]
+    assert response.status_code == 409
     assert db_snapshot() == before
+    assert "Someone else changed this partnership in the meantime" in page
+    assert "it is now at the agreement stage, active" in page
+    assert "Now: " in page and ">Agreement<" in page  # the page shows the stage as it is now
+    assert form["stage"].value() == "contract"
+    assert form["note"].value() == "Signed at the forum"
+    # Sending it again is a deliberate choice made from what the page now shows.
+    partnership.refresh_from_db()
+    assert form["version"].value() == str(partnership.version) != str(stale_version)
 
 
-def test_a_concluded_partnership_does_not_move(owner, partnership):
-    lifecycle.conclude(partnership, by=owner)
+def test_sending_the_kept_move_again_applies_it(owner, teammate, partnership):
+    with time_machine.travel(NOW, tick=False):
+        stale_version = partnership.version
+        lifecycle.move_stage(
+            partnership, to="agreement", by=teammate, expected_version=partnership.version
+        )
+        client = client_for(owner)
+        url = f"/partnerships/{partnership.pk}/move/"
+        refused = client.post(url, {"stage": "contract", "version": stale_version})
+        again = client.post(
+            url, {"stage": "contract", "version": refused.context["form"]["version"].value()}
+        )
+
+    partnership.refresh_from_db()
+    assert (refused.status_code, again.status_code) == (409, 302)
+    assert partnership.stage == "contract"
+    assert partnership.stage_changes.count() == 3  # created, teammate's move, this one
+
+
+@pytest.mark.parametrize("path", ["move", "status"])
+def test_a_move_or_status_change_without_a_version_is_refused(owner, partnership, path):
     before = db_snapshot()
 
     response = client_for(owner).post(
-        f"/partnerships/{partnership.pk}/move/", {"stage": "contract"}
+        f"/partnerships/{partnership.pk}/{path}/", {"stage": "agreement", "status": "on_hold"}
+    )
+
+    assert response.status_code == 400
+    assert "reload the page" in response.context["form"].errors["version"][0]
+    assert db_snapshot() == before
+
+
+def test_a_status_change_from_a_stale_page_is_a_409_that_keeps_what_was_typed(
+    owner, teammate, partnership
+):
+    stale_version = partnership.version
+    lifecycle.move_stage(
+        partnership, to="agreement", by=teammate, expected_version=partnership.version
+    )
+    before = db_snapshot()
+
+    response = client_for(owner).post(
+        f"/partnerships/{partnership.pk}/status/",
+        {"status": "on_hold", "note": "Waiting for the budget", "version": stale_version},
+    )
+
+    assert response.status_code == 409
+    assert db_snapshot() == before
+    assert "Someone else changed this partnership in the meantime" in response.content.decode()
+    assert response.context["form"]["note"].value() == "Waiting for the budget"
+
+
+def test_the_move_forms_carry_the_version_the_page_was_drawn_from(owner, partnership):
+    lifecycle.move_stage(
+        partnership, to="agreement", by=owner, expected_version=partnership.version
+    )
+    hidden = f'<input type="hidden" name="version" value="{partnership.version}"'
+    client = client_for(owner)
+
+    for path in ("", "move/", "status/?to=on_hold"):
+        page = client.get(f"/partnerships/{partnership.pk}/{path}").content.decode()
+        assert page.count(hidden) == 1, path
+
+
+def test_a_concluded_partnership_does_not_move(owner, partnership):
+    lifecycle.conclude(partnership, by=owner, expected_version=partnership.version)
+    before = db_snapshot()
+
+    response = client_for(owner).post(
+        f"/partnerships/{partnership.pk}/move/",
+        {"stage": "contract", "version": partnership.version},
     )
 
     assert response.status_code == 400
@@ -545,7 +649,8 @@ def test_a_concluded_partnership_does_not_move(owner, partnership):
 @pytest.mark.parametrize("to", ["on_hold", "concluded"])
 def test_the_owner_puts_on_hold_or_concludes(owner, partnership, to):
     response = client_for(owner).post(
-        f"/partnerships/{partnership.pk}/status/", {"status": to, "note": "Decided in committee"}
+        f"/partnerships/{partnership.pk}/status/",
+        {"status": to, "note": "Decided in committee", "version": partnership.version},
     )
 
     detail = client_for(owner).get(f"/partnerships/{partnership.pk}/").content.decode()
@@ -566,11 +671,18 @@ def test_abandoning_needs_a_reason_and_a_note(owner, partnership):
     reason = factories.AbandonReasonFactory(name="Partner unresponsive")
     client = client_for(owner)
     url = f"/partnerships/{partnership.pk}/status/"
+    version = partnership.version
     before = db_snapshot()
 
-    without_reason = client.post(url, {"status": "abandoned", "note": "No answer since May"})
-    without_note = client.post(url, {"status": "abandoned", "reason": reason.pk})
-    unknown_reason = client.post(url, {"status": "abandoned", "reason": "999999", "note": "x"})
+    without_reason = client.post(
+        url, {"status": "abandoned", "note": "No answer since May", "version": version}
+    )
+    without_note = client.post(
+        url, {"status": "abandoned", "reason": reason.pk, "version": version}
+    )
+    unknown_reason = client.post(
+        url, {"status": "abandoned", "reason": "999999", "note": "x", "version": version}
+    )
 
     assert without_reason.status_code == without_note.status_code == unknown_reason.status_code
     assert without_reason.status_code == 400
@@ -580,7 +692,9 @@ def test_abandoning_needs_a_reason_and_a_note(owner, partnership):
     assert "No answer since May" in without_reason.content.decode()
     assert db_snapshot() == before
 
-    done = client.post(url, {"status": "abandoned", "reason": reason.pk, "note": "Silence"})
+    done = client.post(
+        url, {"status": "abandoned", "reason": reason.pk, "note": "Silence", "version": version}
+    )
 
     partnership.refresh_from_db()
     assert done.status_code == 302

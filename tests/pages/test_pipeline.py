@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from partnerships import lifecycle
 from partnerships.models import Partnership, StageChange
 from partnerships.pipeline import PER_COLUMN
 from tests import factories
@@ -160,12 +161,21 @@ def test_the_url_keeps_the_filters_so_a_view_can_be_shared(board_data, manager):
     assert "sector=ski" in html  # in the "show more" and export links
 
 
-def test_unknown_filter_values_are_ignored_with_a_message(board_data, manager):
-    response = client_for(manager).get(URL, {"owner": "nobody"})
+def test_an_invalid_filter_value_empties_the_board_and_says_why(board_data, manager):
+    response = client_for(manager).get(URL, {"owner": "nobody", "search": "ski"})
 
+    page = response.content.decode()
     assert response.status_code == 200
+    assert response.context["total_count"] == 0
+    assert "These filters could not be applied, so nothing is shown" in page
+    assert "Owner: Select a valid choice." in page
+
+
+def test_filters_left_empty_are_not_set(board_data, manager):
+    response = client_for(manager).get(URL, {"owner": "", "sector": "", "search": ""})
+
     assert response.context["total_count"] == 4
-    assert "not understood" in response.content.decode()
+    assert "could not be applied" not in response.content.decode()
 
 
 # Cards ---------------------------------------------------------------------------------
@@ -264,6 +274,17 @@ def test_show_more_appends_the_next_cards_of_the_column(db, manager):
     assert page.context["column"].offset == PER_COLUMN
 
 
+@pytest.mark.parametrize("offset", ["9" * 23, "-5", "many"])
+def test_show_more_beyond_any_column_shows_no_card(db, manager, offset):
+    factories.PartnershipFactory(stage="prospect")
+
+    response = client_for(manager).get("/pipeline/stage/prospect/", {"offset": offset})
+
+    assert response.status_code == 200
+    shown = len(response.context["column"].cards)
+    assert shown == (1 if offset in ("-5", "many") else 0)  # read as 0, or past the end
+
+
 def test_show_more_for_an_unknown_stage_is_not_found(db, manager):
     response = client_for(manager).get("/pipeline/stage/nowhere/")
 
@@ -279,7 +300,8 @@ def _move_url(partnership: Partnership) -> str:
 
 def test_a_manager_moves_a_card_forward_from_the_board(partnership, manager):
     response = client_for(manager).post(
-        _move_url(partnership), {"stage": "agreement", "next": "/pipeline/?sector=ski"}
+        _move_url(partnership),
+        {"stage": "agreement", "next": "/pipeline/?sector=ski", "version": partnership.version},
     )
 
     assert response.status_code == 302
@@ -311,7 +333,9 @@ def test_moving_backward_without_a_reason_is_refused(partnership, manager):
     before = db_snapshot()
 
     response = client_for(manager).post(
-        _move_url(partnership), {"stage": "prospect"}, headers={"Accept": "application/json"}
+        _move_url(partnership),
+        {"stage": "prospect", "version": partnership.version},
+        headers={"Accept": "application/json"},
     )
 
     assert response.status_code == 400
@@ -327,7 +351,8 @@ def test_moving_backward_with_a_reason_is_recorded(partnership, manager):
     Partnership.objects.filter(pk=partnership.pk).update(stage="contract")
 
     client_for(manager).post(
-        _move_url(partnership), {"stage": "agreement", "note": "The contract fell through."}
+        _move_url(partnership),
+        {"stage": "agreement", "note": "The contract fell through.", "version": 1},
     )
 
     change = StageChange.objects.filter(partnership=partnership).latest("pk")
@@ -338,16 +363,19 @@ def test_a_refused_move_without_javascript_comes_back_with_a_message(partnership
     Partnership.objects.filter(pk=partnership.pk).update(stage="contract")
     client = client_for(manager)
 
-    response = client.post(_move_url(partnership), {"stage": "prospect"}, follow=True)
+    response = client.post(
+        _move_url(partnership), {"stage": "prospect", "version": partnership.version}, follow=True
+    )
 
     assert response.redirect_chain[-1][0] == URL
     assert "needs a note" in response.content.decode()
 
 
-def test_a_move_from_a_stale_board_is_refused(partnership, manager):
+def test_a_move_from_a_stale_board_is_a_409_for_the_script(partnership, manager):
     stale = partnership.version
     partnership.title = "Renamed meanwhile"
     partnership.save()
+    before = db_snapshot()
 
     response = client_for(manager).post(
         _move_url(partnership),
@@ -355,8 +383,67 @@ def test_a_move_from_a_stale_board_is_refused(partnership, manager):
         headers={"Accept": "application/json"},
     )
 
+    assert response.status_code == 409
+    assert response.json()["stale"] is True
+    assert "Someone else changed this partnership" in response.json()["message"]
+    assert db_snapshot() == before
+
+
+def test_a_move_from_a_stale_board_without_javascript_keeps_the_choice(partnership, manager):
+    stale = partnership.version
+    lifecycle.move_stage(
+        partnership, to="agreement", by=manager, expected_version=partnership.version
+    )
+    before = db_snapshot()
+
+    response = client_for(manager).post(
+        _move_url(partnership),
+        {"stage": "contract", "note": "Signed", "version": stale, "next": "/pipeline/?owner=1"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert db_snapshot() == before
+    assert "it is now at the agreement stage" in page
+    assert response.context["form"]["stage"].value() == "contract"
+    assert response.context["form"]["note"].value() == "Signed"
+    assert '<input type="hidden" name="next" value="/pipeline/?owner=1">' in page
+
+    again = client_for(manager).post(
+        _move_url(partnership),
+        {
+            "stage": "contract",
+            "version": response.context["form"]["version"].value(),
+            "next": "/pipeline/?owner=1",
+        },
+    )
+
+    partnership.refresh_from_db()
+    assert (again.status_code, again.url) == (302, "/pipeline/?owner=1")
+    assert partnership.stage == "contract"
+
+
+def test_a_move_without_a_version_is_refused(partnership, manager):
+    before = db_snapshot()
+
+    response = client_for(manager).post(
+        _move_url(partnership), {"stage": "agreement"}, headers={"Accept": "application/json"}
+    )
+
     assert response.status_code == 400
-    assert "Someone else changed" in response.json()["message"]
+    assert response.json()["field"] == "version"
+    assert db_snapshot() == before
+
+
+def test_each_movable_card_carries_its_version(partnership, manager):
+    lifecycle.move_stage(
+        partnership, to="agreement", by=manager, expected_version=partnership.version
+    )
+
+    page = client_for(manager).get(URL).content.decode()
+
+    assert f'data-version="{partnership.version}"' in page
+    assert f'<input type="hidden" name="version" value="{partnership.version}">' in page
 
 
 @pytest.mark.parametrize(
@@ -364,7 +451,9 @@ def test_a_move_from_a_stale_board_is_refused(partnership, manager):
     [("owner", 302), ("teammate", 302), ("outsider", 403), ("manager", 302), ("admin", 302)],
 )
 def test_who_may_move_a_card(personas, partnership, persona, status):
-    response = client_for(personas[persona]).post(_move_url(partnership), {"stage": "agreement"})
+    response = client_for(personas[persona]).post(
+        _move_url(partnership), {"stage": "agreement", "version": partnership.version}
+    )
 
     assert response.status_code == status
     partnership.refresh_from_db()
@@ -400,7 +489,8 @@ def test_move_controls_are_offered_only_where_the_user_may_move(partnership, per
 
 def test_the_redirect_after_a_move_stays_on_this_site(partnership, manager):
     response = client_for(manager).post(
-        _move_url(partnership), {"stage": "agreement", "next": "https://evil.example/"}
+        _move_url(partnership),
+        {"stage": "agreement", "next": "https://evil.example/", "version": partnership.version},
     )
 
     assert response.url == URL

@@ -114,17 +114,23 @@ def grow(hub: dict, count: int) -> None:
         done = factories.ActionFactory(
             owner=person, partnership=partnership, meeting=meeting, created_by=person
         )
-        lifecycle.complete_action(done, by=person, outcome=f"Outcome {i}")
+        lifecycle.complete_action(
+            done, by=person, outcome=f"Outcome {i}", expected_version=done.version
+        )
         document = factories.DocumentFactory(
             partnership=partnership, meeting=meeting, uploaded_by=person, title=f"Minutes {i}"
         )
         factories.DocumentSignatoryFactory(document=document, contact=contact)
         # The partnership's story: a move forward and back, a pause, an edit.
         current = Partnership.objects.get(pk=partnership.pk)
-        lifecycle.move_stage(current, to="agreement", by=person, note=f"Step {i}")
-        lifecycle.move_stage(current, to="prospect", by=manager, note=f"Back {i}")
-        lifecycle.put_on_hold(current, by=person)
-        lifecycle.resume(current, by=person)
+        lifecycle.move_stage(
+            current, to="agreement", by=person, note=f"Step {i}", expected_version=current.version
+        )
+        lifecycle.move_stage(
+            current, to="prospect", by=manager, note=f"Back {i}", expected_version=current.version
+        )
+        lifecycle.put_on_hold(current, by=person, expected_version=current.version)
+        lifecycle.resume(current, by=person, expected_version=current.version)
         current.refresh_from_db()
         current.value_note = f"over {i} years"
         current.owner = owner if i % 2 else teammate

@@ -276,7 +276,14 @@ class Command(BaseCommand):
             ],
         )
         for stage, date, note in moves:
-            lifecycle.move_stage(partnership, to=stage, by=owner, note=note, effective_date=date)
+            lifecycle.move_stage(
+                partnership,
+                to=stage,
+                by=owner,
+                note=note,
+                effective_date=date,
+                expected_version=partnership.version,
+            )
         for meeting_key in spec["discussed"]:
             self.meetings[meeting_key].partnerships.add(partnership)
         return partnership
@@ -316,7 +323,11 @@ class Command(BaseCommand):
             )
             if status == "done":
                 lifecycle.complete_action(
-                    action, by=self.users[owner], outcome=outcome, completed_on=completed_on
+                    action,
+                    by=self.users[owner],
+                    outcome=outcome,
+                    completed_on=completed_on,
+                    expected_version=action.version,
                 )
 
     def _documents(self) -> None:
