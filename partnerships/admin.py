@@ -30,6 +30,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from partnerships import lifecycle, permissions, text_search
 from partnerships.errors import DomainError, NearDuplicate
 from partnerships.forms import (
+    BasePartyFormSet,
     BulkActionCompleteForm,
     BulkStageMoveForm,
     BulkStatusChangeForm,
@@ -377,6 +378,7 @@ class ContactAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin)
 
 class PartyInline(PartnershipRowsInlineMixin, admin.TabularInline):
     model = PartnershipParty
+    formset = BasePartyFormSet
     fields = ["organization", "role", "order"]
     autocomplete_fields = ["organization"]
     extra = 0
@@ -428,18 +430,6 @@ class PartnershipOrgKindFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(parties__organization__kind=self.value()).distinct()
         return queryset
-
-
-def parties_in_order(rows: forms.BaseInlineFormSet) -> list[lifecycle.Party]:
-    """The party rows of the admin's inline, by their "order" column, removed
-    rows left out."""
-    kept = [
-        form.cleaned_data
-        for form in rows.forms
-        if form.cleaned_data and not rows._should_delete_form(form)
-    ]
-    kept.sort(key=lambda data: data.get("order") or 0)
-    return [lifecycle.Party(organization=d["organization"], role=d["role"]) for d in kept]
 
 
 class PartnershipAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm):
@@ -538,7 +528,7 @@ class PartnershipAdmin(
         relations = {
             "team": form.cleaned_data["team"],
             "sectors": form.cleaned_data["sectors"],
-            "parties": parties_in_order(party_rows),
+            "parties": party_rows.parties(),
         }
         if change:
             lifecycle.update_partnership(

@@ -498,15 +498,23 @@ class PartyForm(forms.ModelForm):
 
 
 class BasePartyFormSet(forms.BaseInlineFormSet):
+    """The party rows of a partnership (on its page and in the admin)."""
+
     def parties(self) -> list[lifecycle.Party]:
-        """The parties as the person left them, in order, removed rows left out
-        (call after ``is_valid()``)."""
-        return [
-            lifecycle.Party(
-                organization=form.cleaned_data["organization"], role=form.cleaned_data["role"]
-            )
+        """The parties as the person left them (call after ``is_valid()``):
+        in order (by the "order" column where the rows have one), removed rows
+        left out, and so is a row naming a party that is not this
+        partnership's (a forged id), as the formset's own save would."""
+        kept = [
+            form.cleaned_data
             for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and (form in self.extra_forms or form.instance.pk is not None)
+        ]
+        kept.sort(key=lambda data: data.get("order") or 0)
+        return [
+            lifecycle.Party(organization=data["organization"], role=data["role"]) for data in kept
         ]
 
 
