@@ -170,7 +170,9 @@ DETAIL_PAGES = [
     ("partnership detail and timeline", "/partnerships/{partnership}/", "manager", 18),
     ("partnership detail for staff", "/partnerships/{partnership}/", "teammate", 15),
     ("meeting detail", "/meetings/{meeting}/", "manager", 11),
-    ("meeting edit form", "/meetings/{meeting}/edit/", "owner", 15),
+    # Three more than the empty form: the partnership new action rows start with,
+    # read for the row and for the template of the next one.
+    ("meeting edit form", "/meetings/{meeting}/edit/", "owner", 18),
     ("action detail", "/actions/{action}/", "manager", 6),
     ("organization detail", "/organizations/{organization}/", "manager", 15),
     ("contact detail", "/contacts/{contact}/", "manager", 7),
