@@ -717,8 +717,7 @@ class MeetingAdmin(
             lifecycle.log_meeting(form.instance, by=request.user, actions=new_actions, **links)
         for action in rows:
             if action not in new_actions:  # an existing action edited in its row
-                action._history_user = request.user
-                action.save()
+                lifecycle.update_action(action, by=request.user, expected_version=action.version)
         for action in action_rows.deleted_objects:
             lifecycle.soft_delete(action, by=request.user)
 
@@ -782,10 +781,12 @@ class ActionAdmin(LiveLinksHistoryMixin, SoftDeleteAdminMixin, SimpleHistoryAdmi
     ]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj._history_user = request.user
-        obj.save()
+        if change:
+            lifecycle.update_action(
+                obj, by=request.user, expected_version=form.cleaned_data["version"]
+            )
+        else:
+            lifecycle.create_action(obj, by=request.user)
 
     @admin.display(description=_("partnership"), ordering="partnership__title")
     def partnership_shown(self, obj: Action) -> Partnership | None:

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +50,7 @@ from partnerships.models import (
     Status,
 )
 from partnerships.models.base import live_value
-from partnerships.reports import eur_value, last_activity_date, next_due_date
+from partnerships.reports import eur_value
 
 CHUNK = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -172,8 +172,8 @@ def partnership_rows(
     rows = (
         queryset.annotate(
             value_eur=eur_value(rates),
-            next_due=next_due_date(),
-            last_activity=last_activity_date(today=today),
+            next_due=F("next_due_on"),
+            last_activity=F("last_activity_on"),
         )
         .values(*PARTNERSHIP_FIELDS)
         .iterator(chunk_size=CHUNK)

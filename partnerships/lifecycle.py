@@ -5,6 +5,9 @@ meeting with its links and follow-up actions; adding a document with its
 signatories; creating an organization under the near-duplicate rule; stage and
 status moves; the action workflows; soft delete and restore.
 
+Every function here keeps the partnerships' stored activity (last activity,
+next due date: ``activity.py``) true in the same transaction.
+
 Every function here is typed and keyword-only, validates against the rules of
 SPEC section 2, writes the change and its records (StageChange, StatusChange,
 completion stamps, history) in one transaction, and raises :class:`DomainError`
@@ -28,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from partnerships import activity
 from partnerships.errors import DomainError, NearDuplicate, StaleObjectError
 from partnerships.models import (
     AbandonReason,
@@ -129,6 +133,8 @@ def create_partnership(
     _check_effective_date(effective_date, not_before=None, field="stage_since")
     partnership.created_by = by
     partnership.stage_changed_on = effective_date
+    partnership.last_activity_on = effective_date
+    partnership.next_due_on = None
     _stamp(partnership, by=by, reason=gettext_noop("Created"))
     partnership.save()
     StageChange.objects.create(
@@ -154,6 +160,8 @@ _PARTNERSHIP_WORKFLOW_FIELDS = (
     "created_by_id",
     "deleted_at",
     "deleted_by_id",
+    "last_activity_on",
+    "next_due_on",
 )
 
 
@@ -292,6 +300,7 @@ def move_stage(
     current.stage_changed_on = effective_date
     _stamp(current, by=by, reason=note or gettext_noop("Stage moved"))
     current.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    _refresh_activity([current.pk], reload=current)
     _refresh(partnership, current)
     return change
 
@@ -445,8 +454,10 @@ def log_meeting(
         meeting.logged_by = by
     meeting._history_user = by
     meeting.save()
+    partnerships = list(partnerships)
     _set_meeting_links(meeting, organizations, contacts, attendees, partnerships)
-    _add_follow_ups(meeting, actions, by=by, partnerships=list(partnerships))
+    added = _add_follow_ups(meeting, actions, by=by, partnerships=partnerships)
+    _refresh_activity([p.pk for p in partnerships] + [a.partnership_id for a in added])
     return meeting
 
 
@@ -472,10 +483,13 @@ def update_meeting(
     meeting.logged_by_id = current.logged_by_id
     meeting.version = expected_version
     meeting._history_user = by
+    before = list(current.partnerships.values_list("pk", flat=True))
     meeting.save()
+    partnerships = None if partnerships is None else list(partnerships)
     _set_meeting_links(meeting, organizations, contacts, attendees, partnerships)
-    discussed = list(meeting.partnerships.all()) if partnerships is None else list(partnerships)
-    _add_follow_ups(meeting, new_actions, by=by, partnerships=discussed)
+    discussed = list(meeting.partnerships.all()) if partnerships is None else partnerships
+    added = _add_follow_ups(meeting, new_actions, by=by, partnerships=discussed)
+    _refresh_activity(before + [p.pk for p in discussed] + [a.partnership_id for a in added])
     return meeting
 
 
@@ -492,7 +506,7 @@ def _set_meeting_links(meeting: Meeting, organizations, contacts, attendees, par
 
 def _add_follow_ups(
     meeting: Meeting, actions: Sequence[Action], *, by: User, partnerships: list[Partnership]
-) -> None:
+) -> Sequence[Action]:
     only_partnership = partnerships[0] if len(partnerships) == 1 else None
     for action in actions:
         if action.pk is not None:
@@ -500,9 +514,8 @@ def _add_follow_ups(
         action.meeting = meeting
         if action.partnership_id is None and only_partnership is not None:
             action.partnership = only_partnership
-        action.created_by = by
-        action._history_user = by
-        action.save()
+        _insert_action(action, by=by)
+    return actions
 
 
 # Documents -------------------------------------------------------------------
@@ -604,6 +617,42 @@ def refuse_near_duplicate(organization: Organization, *, confirm_distinct: bool)
 
 
 @transaction.atomic
+def create_action(action: Action, *, by: User | None) -> Action:
+    """Save a new follow-up action (its fields set on ``action``); ``by`` is
+    None for the actions the system creates (``send_reminders``)."""
+    if action.pk is not None:
+        raise InvalidTransition(_("This action has already been recorded."))
+    if action.partnership_id is not None and action.partnership.is_deleted:
+        raise InvalidTransition(_("This partnership has been deleted."), field="partnership")
+    _insert_action(action, by=by)
+    _refresh_activity([action.partnership_id])
+    return action
+
+
+@transaction.atomic
+def update_action(action: Action, *, by: User, expected_version: int) -> Action:
+    """Save the fields edited on ``action`` (its status changes only through
+    the workflows below). Refused with :class:`StaleObjectError` when it
+    changed since ``expected_version``."""
+    current = _lock(Action, action.pk)
+    if current.is_deleted:
+        raise InvalidTransition(_("This action has been deleted."))
+    for name in ("status", "completed_on", "completed_by_id", "outcome", "created_by_id"):
+        setattr(action, name, getattr(current, name))
+    action.version = expected_version
+    action._history_user = by
+    action.save()
+    _refresh_activity([current.partnership_id, action.partnership_id])
+    return action
+
+
+def _insert_action(action: Action, *, by: User | None) -> None:
+    action.created_by = by
+    action._history_user = by
+    action.save()
+
+
+@transaction.atomic
 def complete_action(
     action: Action,
     *,
@@ -635,6 +684,7 @@ def complete_action(
     current.outcome = (outcome or "").strip()
     _stamp(current, by=by, reason=gettext_noop("Completed"))
     current.save(update_fields=["status", "completed_on", "completed_by", "outcome", "updated_at"])
+    _refresh_activity([current.partnership_id])
     _refresh(action, current)
     return action
 
@@ -655,6 +705,7 @@ def cancel_action(action: Action, *, by: User, note: str = "", expected_version:
     current.outcome = (note or "").strip()
     _stamp(current, by=by, reason=gettext_noop("Cancelled"))
     current.save(update_fields=["status", "completed_on", "completed_by", "outcome", "updated_at"])
+    _refresh_activity([current.partnership_id])
     _refresh(action, current)
     return action
 
@@ -672,6 +723,7 @@ def reopen_action(action: Action, *, by: User, expected_version: int) -> Action:
     current.completed_by = None
     _stamp(current, by=by, reason=gettext_noop("Reopened"))
     current.save(update_fields=["status", "completed_on", "completed_by", "updated_at"])
+    _refresh_activity([current.partnership_id])
     _refresh(action, current)
     return action
 
@@ -712,6 +764,7 @@ def soft_delete(obj: SoftDeletable, *, by: User) -> None:
         Action.objects.filter(partnership=current).update(
             deleted_at=current.deleted_at, deleted_by=by
         )
+    _refresh_activity(_touched_partnerships(current), reload=current)
     _refresh(obj, current)
 
 
@@ -730,7 +783,25 @@ def restore(obj: SoftDeletable, *, by: User) -> None:
     current.deleted_by = None
     _stamp(current, by=by, reason=gettext_noop("Restored"))
     current.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _refresh_activity(_touched_partnerships(current), reload=current)
     _refresh(obj, current)
+
+
+def _touched_partnerships(obj: SoftDeletable) -> list[int]:
+    """The partnerships whose activity a deleted or restored row counts in."""
+    if isinstance(obj, Partnership):
+        return [obj.pk]
+    if isinstance(obj, Meeting):
+        return list(obj.partnerships.values_list("pk", flat=True))
+    return [obj.partnership_id]
+
+
+def _refresh_activity(partnership_ids, *, reload: SoftDeletable | None = None) -> None:
+    """Recompute the stored activity of these partnerships; ``reload``, a
+    partnership among them, gets the new values too."""
+    activity.refresh(partnership_ids, today=_today())
+    if isinstance(reload, Partnership):
+        reload.refresh_from_db(fields=["last_activity_on", "next_due_on"])
 
 
 def _stamp(obj, *, by: User, reason: str) -> None:

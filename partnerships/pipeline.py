@@ -29,8 +29,6 @@ from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership, PartnershipParty, Stage, Status
 from partnerships.reports import (
     eur_value,
-    last_activity_date,
-    next_due_date,
     stalled_after_days,
 )
 
@@ -120,7 +118,7 @@ def relevance() -> list:
 
 
 def _ranked(queryset: QuerySet, rates: dict[str, Decimal]) -> QuerySet:
-    return queryset.annotate(next_due=next_due_date(), value_eur=eur_value(rates))
+    return queryset.annotate(next_due=F("next_due_on"), value_eur=eur_value(rates))
 
 
 def board(
@@ -206,9 +204,9 @@ def _cards(
     rows = (
         Partnership.objects.filter(pk__in=ids)
         .annotate(
-            next_due=next_due_date(),
+            next_due=F("next_due_on"),
             value_eur=eur_value(rates),
-            last_activity=last_activity_date(today=today),
+            last_activity=F("last_activity_on"),
         )
         .select_related("owner")
         .prefetch_related(

@@ -30,6 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from partnerships import lifecycle
 from partnerships.models import (
     Action,
     ActionSide,
@@ -130,8 +131,7 @@ def create_renewal_actions(*, today: datetime.date) -> list[Action]:
             action = _renewal_action(partnership)
             action._change_reason = gettext_noop("Renewal window opened")  # shown translated
             try:
-                with transaction.atomic():
-                    action.save()
+                lifecycle.create_action(action, by=None)
             except IntegrityError:  # another run created it in the meantime
                 continue
             created.append(action)

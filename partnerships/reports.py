@@ -38,23 +38,18 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Lead, TruncDate
-from django.utils import timezone
+from django.db.models.functions import Lead
 from django.utils.translation import gettext
 from django_countries import countries
 
 from partnerships.models import (
     Action,
-    ActionStatus,
     Currency,
-    Meeting,
-    MeetingStatus,
     Partnership,
     PartnershipParty,
     Sector,
@@ -70,9 +65,6 @@ User = get_user_model()
 
 # Decimal arithmetic wide enough for the sum of 100,000 large values in euros.
 MONEY = DecimalField(max_digits=30, decimal_places=6)
-# Stands in for "never" in GREATEST(), which must not see a NULL (SQLite's
-# multi-argument max() returns NULL as soon as one argument is NULL).
-NEVER = datetime.date(1900, 1, 1)
 # Stages whose partnerships rest on a signed document with an end date.
 SIGNED_STAGES = (Stage.AGREEMENT, Stage.CONTRACT, Stage.RENEWAL)
 EXPIRY_HORIZONS = (30, 90, 180)
@@ -127,83 +119,6 @@ def stage_rank(field_name: str = "stage") -> Case:
         *[When(**{field_name: stage}, then=Value(rank)) for rank, stage in enumerate(Stage.values)],
         output_field=IntegerField(),
     )
-
-
-def next_due_date() -> Subquery:
-    """The due date of a partnership's next step: its earliest pending action
-    with a due date. One probe per row of the pending-actions index
-    (action_pending_next_due, which holds everything the probe reads)."""
-    return Subquery(
-        Action.objects.filter(partnership=OuterRef("pk"), status__in=ActionStatus.pending())
-        .order_by()
-        .values("partnership")
-        .annotate(next_due=Min("due_date"))
-        .values("next_due"),
-        output_field=DateField(),
-    )
-
-
-def _held_meetings(today: datetime.date) -> QuerySet:
-    """Meetings that count as activity: not cancelled, not in the future."""
-    return Meeting.objects.exclude(status=MeetingStatus.CANCELLED).filter(start_date__lte=today)
-
-
-def last_activity_date(*, today: datetime.date) -> Greatest:
-    """The day of a partnership's last activity: its last stage move, its last
-    meeting held (or planned for a day already past), the last time one of its
-    actions was created or done. Several index probes per row: annotate only
-    rows that are shown (a page of cards, a bounded list)."""
-    last_meeting = Subquery(
-        _held_meetings(today)
-        .filter(partnerships=OuterRef("pk"))
-        .order_by("-start_date")
-        .values("start_date")[:1],
-        output_field=DateField(),
-    )
-    last_created = Subquery(
-        Action.objects.filter(partnership=OuterRef("pk"))
-        .order_by("-created_at")
-        .annotate(day=TruncDate("created_at"))
-        .values("day")[:1],
-        output_field=DateField(),
-    )
-    last_done = Subquery(
-        Action.objects.filter(
-            partnership=OuterRef("pk"), status=ActionStatus.DONE, completed_on__isnull=False
-        )
-        .order_by("-completed_on")
-        .values("completed_on")[:1],
-        output_field=DateField(),
-    )
-    never = Value(NEVER, output_field=DateField())
-    return Greatest(
-        Coalesce(F("stage_changed_on"), never),
-        Coalesce(last_meeting, never),
-        Coalesce(last_created, never),
-        Coalesce(last_done, never),
-        output_field=DateField(),
-    )
-
-
-def active_since(*, day: datetime.date, today: datetime.date) -> Q:
-    """Partnerships with any activity (as in :func:`last_activity_date`) after
-    ``day``. Written as EXISTS probes, so the database can stop at the first
-    match instead of computing every partnership's last activity."""
-    meeting_links = Meeting.partnerships.through.objects.filter(
-        partnership=OuterRef("pk"),
-        meeting__deleted_at__isnull=True,
-        meeting__start_date__gt=day,
-        meeting__start_date__lte=today,
-    ).exclude(meeting__status=MeetingStatus.CANCELLED)
-    next_midnight = timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
-    )
-    created = Action.objects.filter(partnership=OuterRef("pk"), created_at__gte=next_midnight)
-    done = Action.objects.filter(
-        partnership=OuterRef("pk"), status=ActionStatus.DONE, completed_on__gt=day
-    )
-    # Cheapest first: the database stops at the first sign of life.
-    return Q(stage_changed_on__gt=day) | Exists(created) | Exists(done) | Exists(meeting_links)
 
 
 def _regroup(rows: QuerySet, sql: str) -> list[tuple]:
@@ -454,12 +369,12 @@ def stalled(
     days = stalled_after_days() if days is None else days
     since = today - datetime.timedelta(days=days)
     base = Partnership.objects.all() if queryset is None else queryset
-    quiet = base.open().exclude(active_since(day=since, today=today))
+    quiet = base.open().filter(last_activity_on__lte=since)
     by_stage = dict(quiet.order_by().values_list("stage").annotate(n=Count("pk")))
     rows = list(
-        quiet.annotate(last_activity=last_activity_date(today=today))
+        quiet.annotate(last_activity=F("last_activity_on"))
         .select_related("owner")
-        .order_by("last_activity", "pk")[:limit]
+        .order_by("last_activity_on", "pk")[:limit]
     )
     for row in rows:
         row.days_quiet = (today - row.last_activity).days

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from partnerships import activity
 from partnerships.models import (
     Action,
     ActionStatus,
@@ -44,6 +45,7 @@ def with_history(history: list[tuple[str, datetime.date]], **fields) -> Partners
     Partnership.all_objects.filter(pk=partnership.pk).update(
         stage=previous, stage_changed_on=history[-1][1]
     )
+    activity.refresh([partnership.pk])
     partnership.refresh_from_db()
     return partnership
 
@@ -53,6 +55,7 @@ def action_on(partnership: Partnership, *, created: datetime.date, **fields) -> 
     fields.setdefault("owner", partnership.owner)
     action = factories.ActionFactory(partnership=partnership, **fields)
     Action.all_objects.filter(pk=action.pk).update(created_at=noon(created))
+    activity.refresh([partnership.pk])
     action.refresh_from_db()
     return action
 
@@ -60,6 +63,7 @@ def action_on(partnership: Partnership, *, created: datetime.date, **fields) -> 
 def meeting_on(partnership: Partnership, day: datetime.date, **fields) -> Meeting:
     meeting = factories.MeetingFactory(start_date=day, **fields)
     meeting.partnerships.add(partnership)
+    activity.refresh([partnership.pk])
     return meeting
 
 

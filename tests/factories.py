@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from partnerships import models
+from partnerships import activity, models
 from partnerships.permissions import MANAGER_GROUP, STAFF_GROUP
 
 
@@ -124,6 +124,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         partnership = model_class(*args, **kwargs)
+        partnership.last_activity_on = partnership.stage_changed_on
         partnership.save()
         models.StageChange.objects.create(
             partnership=partnership,
@@ -185,6 +186,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
 
 class ActionFactory(factory.django.DjangoModelFactory):
+    """An action as ``lifecycle.create_action`` leaves it: its partnership's
+    stored activity counts it."""
+
     class Meta:
         model = models.Action
 
@@ -192,6 +196,12 @@ class ActionFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(StaffFactory)
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
     partnership = factory.SubFactory(PartnershipFactory, owner=factory.SelfAttribute("..owner"))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        action = super()._create(model_class, *args, **kwargs)
+        activity.refresh([action.partnership_id])
+        return action
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

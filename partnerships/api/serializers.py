@@ -732,6 +732,14 @@ class ActionSerializer(VersionedSerializer):
         refuse_changes_through_update(self, ACTION_WORKFLOW_FIELDS)
         return super().validate(attrs)
 
+    def update(self, instance: Action, validated_data: dict[str, Any]) -> Action:
+        expected_version = validated_data.pop("version")
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return lifecycle.update_action(
+            instance, by=self.context["request"].user, expected_version=expected_version
+        )
+
 
 class ActionCreateSerializer(ActionSerializer):
     owner = IdField(
@@ -740,6 +748,10 @@ class ActionCreateSerializer(ActionSerializer):
         help_text=gettext_lazy("User id; you by default."),
     )
     version = serializers.IntegerField(read_only=True)
+
+    def create(self, validated_data: dict[str, Any]) -> Action:
+        by = validated_data.pop("created_by")
+        return lifecycle.create_action(Action(**validated_data), by=by)
 
 
 # Documents -----------------------------------------------------------------------------

@@ -342,9 +342,16 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         related_name="+",
     )
     search_text = models.TextField(editable=False, default="")
+    # Stored activity (partnerships/activity.py): kept by the workflows and the
+    # daily refresh, read by the board, the reports, "my work" and exports.
+    last_activity_on = models.DateField(
+        _("last activity"), default=datetime.date.today, editable=False
+    )
+    next_due_on = models.DateField(_("next action due"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[team, sectors], excluded_fields=["search_text", "renewal_due_on"]
+        m2m_fields=[team, sectors],
+        excluded_fields=["search_text", "renewal_due_on", "last_activity_on", "next_due_on"],
     )
     objects = PartnershipManager()
     all_objects = models.Manager.from_queryset(PartnershipQuerySet)()

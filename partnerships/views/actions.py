@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -115,12 +114,14 @@ def _action_form_page(request: HttpRequest, action: Action | None) -> HttpRespon
     form = ActionForm(request.POST or None, instance=action, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                if saved.pk is None:
-                    saved.created_by = request.user
-                saved._history_user = request.user
-                saved.save()
+            if form.instance.pk is None:
+                saved = lifecycle.create_action(form.save(commit=False), by=request.user)
+            else:
+                saved = lifecycle.update_action(
+                    form.save(commit=False),
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
         except DomainError as error:
             add_domain_error(form, error)
         else:

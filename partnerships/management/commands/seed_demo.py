@@ -285,7 +285,13 @@ class Command(BaseCommand):
                 expected_version=partnership.version,
             )
         for meeting_key in spec["discussed"]:
-            self.meetings[meeting_key].partnerships.add(partnership)
+            meeting = self.meetings[meeting_key]
+            lifecycle.update_meeting(
+                meeting,
+                by=owner,
+                expected_version=meeting.version,
+                partnerships=[*meeting.partnerships.all(), partnership],
+            )
         return partnership
 
     # Actions and documents ---------------------------------------------------------
@@ -309,17 +315,21 @@ class Command(BaseCommand):
                 continue
             if isinstance(due, int):
                 due = self.today + datetime.timedelta(days=due)
-            action = Action.objects.create(
-                title=title,
-                partnership=partnership,
-                meeting=self.meetings.get(meeting_key) if meeting_key else None,
-                lead_organization=self.orgs[lead_key],
-                owner=self.users[owner],
-                created_by=self.users[owner],
-                side=side,
-                priority=priority,
-                status=ActionStatus.IN_PROGRESS if status == "in_progress" else ActionStatus.OPEN,
-                due_date=due,
+            action = lifecycle.create_action(
+                Action(
+                    title=title,
+                    partnership=partnership,
+                    meeting=self.meetings.get(meeting_key) if meeting_key else None,
+                    lead_organization=self.orgs[lead_key],
+                    owner=self.users[owner],
+                    side=side,
+                    priority=priority,
+                    status=(
+                        ActionStatus.IN_PROGRESS if status == "in_progress" else ActionStatus.OPEN
+                    ),
+                    due_date=due,
+                ),
+                by=self.users[owner],
             )
             if status == "done":
                 lifecycle.complete_action(

@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from partnerships import text_search
+from partnerships import activity, text_search
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -113,6 +113,9 @@ class Command(BaseCommand):
             created = self._partnerships(partnerships, users, sectors, orgs)
             self._meetings(created, users, orgs)
             self._actions(created, users, orgs)
+            # Bulk inserts skip the workflows: the stored activity is computed
+            # once, set-based, in batches.
+            activity.refresh_all(today=self.today)
         # Fresh statistics, so the query planner knows the new sizes (PostgreSQL's
         # autovacuum would get there later; SQLite never does on its own).
         with connection.cursor() as cursor:
