@@ -3,39 +3,108 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Action, Meeting, Partnership, Stage
+from partnerships.models import Action, Meeting, Partnership, Stage, Status
 from partnerships.views.access import staff_required
 
 RENEWAL_HORIZON_DAYS = 90
 RECENT_MEETING_DAYS = 30
+# Each section shows its first few rows and links to the full filtered list.
+SHOWN = 5
+# Beyond this, a section says "1,000+" rather than count every row.
+COUNT_LIMIT = 1000
+
+
+@dataclass
+class Section:
+    """The first rows of a list, how many there are (up to ``COUNT_LIMIT``)
+    and where the whole list is."""
+
+    rows: list
+    count: int
+    url: str
+
+    @classmethod
+    def of(cls, queryset: QuerySet, *, url: str, shown: int = SHOWN) -> Section:
+        rows = list(queryset[:shown])
+        if len(rows) < shown:
+            return cls(rows=rows, count=len(rows), url=url)
+        count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        return cls(rows=rows, count=count, url=url)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, COUNT_LIMIT)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
 
 
 def my_work(user, today: datetime.date) -> dict:
-    """Everything the "My work" page shows, each list in one query."""
+    """Everything the "My work" page shows, each section a bounded number of
+    rows whoever looks at it (two queries a section at most)."""
     mine = Action.objects.owned_by(user).for_list()
+    actions_url = reverse("actions:list")
     my_partnerships = Partnership.objects.open().filter(owner=user)
     by_stage = dict(my_partnerships.order_by().values_list("stage").annotate(count=Count("pk")))
+    week = today + datetime.timedelta(days=7)
+    renewal_horizon = datetime.timedelta(days=RENEWAL_HORIZON_DAYS)
     return {
         "today": today,
-        "overdue": list(mine.overdue(today).by_urgency()),
-        "due_soon": list(mine.due_between(today, today + datetime.timedelta(days=7)).by_urgency()),
+        "overdue": Section.of(
+            mine.overdue(today).by_urgency(),
+            url=f"{actions_url}?{urlencode({'owner': user.pk, 'overdue': 'true'})}",
+        ),
+        "due_soon": Section.of(
+            mine.due_between(today, week).by_urgency(),
+            url=f"{actions_url}?"
+            + urlencode(
+                {
+                    "owner": user.pk,
+                    "pending": "true",
+                    "due_after": today.isoformat(),
+                    "due_before": week.isoformat(),
+                }
+            ),
+        ),
         "stages": [(value, label, by_stage.get(value, 0)) for value, label in Stage.choices],
         "partnership_count": sum(by_stage.values()),
-        "renewals": list(
+        "renewals": Section.of(
             Partnership.objects.involving(user)
             .renewal_due_between(
                 today - datetime.timedelta(days=30),
-                today + datetime.timedelta(days=RENEWAL_HORIZON_DAYS),
+                today + renewal_horizon,
             )
             .filter(end_date__gte=today)
             .select_related("owner")
-            .order_by("renewal_due_on")
+            .order_by("renewal_due_on", "pk"),
+            url=f"{reverse('partnerships:list')}?"
+            + urlencode(
+                {
+                    "member": user.pk,
+                    "status": Status.open(),
+                    "renewal_due_before": (today + renewal_horizon).isoformat(),
+                    "end_after": today.isoformat(),
+                    "ordering": "end_date",
+                },
+                doseq=True,
+            ),
         ),
         "meetings": list(
             Meeting.objects.involving(user)

@@ -173,3 +173,79 @@ def test_my_work_is_calm_when_there_is_nothing_to_do(owner):
     assert "Nothing overdue. Well done." in page
     assert "Nothing due this week." in page
     assert "No renewal decision due in the next 90 days." in page
+
+
+# A person who owns thousands of records --------------------------------------------
+
+
+@pytest.fixture
+def busy(owner):
+    """1,200 overdue actions, 10 due this week, 12 renewals to decide."""
+    from partnerships.models import Action
+
+    with time_machine.travel(NOW, tick=False):
+        partnership = factories.PartnershipFactory(owner=owner, title="Busy")
+        Action.objects.bulk_create(
+            Action(
+                title=f"Late {n:04d}",
+                owner=owner,
+                partnership=partnership,
+                due_date=days(-1 - n % 300),
+            )
+            for n in range(1200)
+        )
+        for n in range(10):
+            factories.ActionFactory(
+                owner=owner, partnership=partnership, title=f"Soon {n}", due_date=days(n % 7)
+            )
+        for n in range(12):
+            factories.PartnershipFactory(
+                owner=owner,
+                title=f"Renewal {n:02d}",
+                stage="contract",
+                end_date=days(40 + n),
+                renewal_notice_days=30,
+            )
+
+
+def test_my_work_shows_the_first_rows_of_each_section_and_links_to_the_rest(owner, busy):
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(owner).get("/").content.decode()
+
+    overdue = section(page, "overdue-title")
+    assert len(re.findall(r'class="row-title"', overdue)) == 5
+    assert '<span class="count">1,000+</span>' in overdue
+    assert "You have more than 1,000 overdue actions." in page
+    assert (
+        f'href="/actions/?owner={owner.pk}&amp;overdue=true">See all (more than 1,000)' in overdue
+    )
+
+    soon = section(page, "soon-title")
+    assert len(re.findall(r'class="row-title"', soon)) == 5
+    assert '<span class="count">10</span>' in soon
+    assert "and 5 more: see all" in soon
+
+    renewals = section(page, "renewals-title")
+    assert len(re.findall(r'class="item-title"', renewals)) == 5
+    assert "and 7 more: see all" in renewals
+
+
+def test_the_see_all_links_list_what_the_section_counts(owner, busy):
+    client = client_for(owner)
+    with time_machine.travel(NOW, tick=False):
+        context = client.get("/").context
+        soon = client.get(context["due_soon"].url)
+        renewals = client.get(context["renewals"].url)
+
+    assert soon.context["listing"].page.paginator.count == 10
+    assert renewals.context["listing"].page.paginator.count == 12
+
+
+def test_my_work_makes_as_many_queries_for_thousands_of_rows_as_for_a_few(
+    owner, busy, django_assert_max_num_queries
+):
+    client = client_for(owner)
+    client.get("/")  # the session is set up
+
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(8 + 3):
+        client.get("/")

@@ -149,7 +149,8 @@ def grow(hub: dict, count: int) -> None:
 # everything and with many. The search makes two queries per kind of record
 # at most (the rows, then their count when the group is full).
 LIST_PAGES = [
-    ("my work", "/", "owner", 8),
+    # Three of them count a section that has more rows than it shows.
+    ("my work", "/", "owner", 11),
     ("partnership list", "/partnerships/", "manager", 12),
     ("partnership list, filtered", "/partnerships/?search=zhang&ordering=-value", "manager", 12),
     ("meeting list", "/meetings/", "manager", 9),
