@@ -108,29 +108,7 @@ def _next_stage(stage: str) -> str:
 @require_http_methods(["GET", "POST"])
 def partnership_create(request: HttpRequest) -> HttpResponse:
     permissions.can_create.require(request.user)
-    form = PartnershipForm(request.POST or None, initial={"owner": request.user.pk})
-    parties = PartyFormSet(request.POST or None, prefix="parties")
-    if request.method == "POST" and form.is_valid() and parties.is_valid():
-        try:
-            partnership = lifecycle.create_partnership(
-                form.save(commit=False),
-                by=request.user,
-                stage_since=form.cleaned_data["stage_since"],
-                team=form.cleaned_data["team"],
-                sectors=form.cleaned_data["sectors"],
-                parties=parties.parties(),
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("Partnership created."))
-            return redirect(partnership)
-    return render(
-        request,
-        "partnerships/form.html",
-        {"form": form, "parties": parties, "creating": True},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _partnership_form_page(request, None)
 
 
 @staff_required
@@ -138,29 +116,61 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _partnership_or_404(request, pk)
     permissions.can_edit_partnership.require(request.user, partnership)
-    can_reassign = permissions.can_reassign_partnership(request.user, partnership)
-    form = PartnershipForm(request.POST or None, instance=partnership, can_reassign=can_reassign)
+    return _partnership_form_page(request, partnership)
+
+
+def _partnership_form_page(request: HttpRequest, partnership: Partnership | None) -> HttpResponse:
+    """The partnership form with its party rows; creating, the owner is me
+    unless I choose otherwise, and editing, only a manager changes it."""
+    if partnership is None:
+        form = PartnershipForm(request.POST or None, initial={"owner": request.user.pk})
+    else:
+        can_reassign = permissions.can_reassign_partnership(request.user, partnership)
+        form = PartnershipForm(
+            request.POST or None, instance=partnership, can_reassign=can_reassign
+        )
     parties = PartyFormSet(request.POST or None, instance=partnership, prefix="parties")
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         try:
-            lifecycle.update_partnership(
-                form.save(commit=False),
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                team=form.cleaned_data["team"],
-                sectors=form.cleaned_data["sectors"],
-                parties=parties.parties(),
-            )
+            saved = _save_partnership(request, form, parties)
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("Changes saved."))
-            return redirect(partnership)
+            messages.success(
+                request, _("Changes saved.") if partnership else _("Partnership created.")
+            )
+            return redirect(saved)
     return render(
         request,
         "partnerships/form.html",
-        {"form": form, "parties": parties, "partnership": partnership},
+        {
+            "form": form,
+            "parties": parties,
+            "partnership": partnership,
+            "creating": partnership is None,
+        },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _save_partnership(request: HttpRequest, form: PartnershipForm, parties) -> Partnership:
+    relations = {
+        "team": form.cleaned_data["team"],
+        "sectors": form.cleaned_data["sectors"],
+        "parties": parties.parties(),
+    }
+    if form.instance.pk is None:
+        return lifecycle.create_partnership(
+            form.save(commit=False),
+            by=request.user,
+            stage_since=form.cleaned_data["stage_since"],
+            **relations,
+        )
+    return lifecycle.update_partnership(
+        form.save(commit=False),
+        by=request.user,
+        expected_version=form.cleaned_data["version"],
+        **relations,
     )
 
 
