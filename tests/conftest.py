@@ -8,9 +8,22 @@ and an anonymous visitor.
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.test import Client
 
-from tests import factories
+from tests import clock, factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _frozen_today():
+    """The whole session runs on ``clock.TODAY`` (CRM_TEST_TODAY), whatever the
+    machine's clock says: session-scoped data, factories, fixtures, the live
+    server's threads and the code under test all read it. The clock starts at
+    noon and ticks, so rows saved one after the other keep their order and
+    sessions, tokens and cookies age as they would; a test that needs a fixed
+    instant travels there itself (``time_machine.travel(..., tick=False)``)."""
+    with time_machine.travel(clock.noon(clock.TODAY), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,11 +13,10 @@ from partnerships import lifecycle
 from partnerships.api.fields import country_choices
 from partnerships.models import Partnership
 from tests import factories
+from tests.clock import TODAY
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
 
 
 def _ids(client, url: str) -> list[int]:

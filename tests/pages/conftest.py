@@ -19,6 +19,7 @@ from partnerships.models import (
     StatusChange,
 )
 from tests import factories
+from tests.clock import TODAY
 
 
 def db_snapshot() -> dict[str, object]:
@@ -175,7 +176,7 @@ def meeting_form_data(meeting: Meeting | None = None, *, actions=(), **changes) 
             "kind": "meeting",
             "status": "held",
             "title": "Meeting",
-            "start_date": "2026-11-20",
+            "start_date": TODAY.isoformat(),
             "end_date": "",
             "locality": "",
             "country": "",
