@@ -7,11 +7,18 @@ and an anonymous visitor.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
 import pytest
 import time_machine
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from tests import clock, factories
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,6 +33,18 @@ def _frozen_today():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_for_the_whole_session(tmp_path_factory):
+    """Cheap passwords and no real e-mail from the first fixture on, session- and
+    module-scoped ones included; files they save go to a throwaway folder."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        MEDIA_ROOT=tmp_path_factory.mktemp("shared-media"),
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -33,34 +52,90 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def shared_rows(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """Rows that many tests read, made once, for a module-, class- or
+    session-scoped fixture whose set-up is expensive::
+
+        @pytest.fixture(scope="module")
+        def demo(django_db_setup, django_db_blocker):
+            yield from shared_rows(django_db_blocker, load_the_demo_data)
+
+    As Django's ``setUpTestData``: ``build`` runs in a transaction that stays
+    open while the tests run and is rolled back after the last one, so nothing is
+    left behind, on SQLite and PostgreSQL alike. Each test still runs in its own
+    savepoint (the ``db`` fixture), so whatever it writes is undone before the
+    next test reads the shared rows. Only for tests that use ``db``:
+    ``transactional_db`` and ``live_server`` empty the tables after each test.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        # Like TestCase's class-wide atomic blocks: not the code's own, so a
+        # durable atomic block inside a test is still allowed.
+        transaction.get_connection().atomic_blocks[-1]._from_testcase = True
+        try:
+            value = build()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield value
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+# Personas: the fixtures below, or make_personas() for rows shared by many tests.
+PERSONAS = {
+    "owner": (factories.StaffFactory, "owner", "Olivia", "Owner"),
+    "teammate": (factories.StaffFactory, "teammate", "Tom", "Teammate"),
+    "outsider": (factories.StaffFactory, "outsider", "Oscar", "Outsider"),
+    "manager": (factories.ManagerFactory, "manager", "Mona", "Manager"),
+    "admin": (factories.AdminFactory, "admin", "Ada", "Admin"),
+    "no_role": (factories.UserFactory, "norole", None, None),
+}
+
+
+def make_persona(name: str):
+    factory, username, first_name, last_name = PERSONAS[name]
+    names = {"first_name": first_name, "last_name": last_name} if first_name else {}
+    return factory(username=username, **names)
+
+
+def make_personas() -> dict[str, object]:
+    """Every persona by name, as the ``personas`` fixture gives them."""
+    return {name: make_persona(name) for name in PERSONAS} | {"anonymous": None}
+
+
 @pytest.fixture
 def owner(db):
-    return factories.StaffFactory(username="owner", first_name="Olivia", last_name="Owner")
+    return make_persona("owner")
 
 
 @pytest.fixture
 def teammate(db):
-    return factories.StaffFactory(username="teammate", first_name="Tom", last_name="Teammate")
+    return make_persona("teammate")
 
 
 @pytest.fixture
 def outsider(db):
-    return factories.StaffFactory(username="outsider", first_name="Oscar", last_name="Outsider")
+    return make_persona("outsider")
 
 
 @pytest.fixture
 def manager(db):
-    return factories.ManagerFactory(username="manager", first_name="Mona", last_name="Manager")
+    return make_persona("manager")
 
 
 @pytest.fixture
 def admin_user(db):
-    return factories.AdminFactory(username="admin", first_name="Ada", last_name="Admin")
+    return make_persona("admin")
 
 
 @pytest.fixture
 def no_role(db):
-    return factories.UserFactory(username="norole")
+    return make_persona("no_role")
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from tests import clock, factories
+from tests.conftest import shared_rows
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -50,6 +51,29 @@ def test_dates_written_for_the_reference_day_keep_their_distance_to_today():
     assert clock.day(2026, 6, 15) == clock.TODAY
     assert clock.day(2026, 6, 10) == clock.TODAY - datetime.timedelta(days=5)
     assert clock.day(2027, 6, 15) == clock.TODAY + datetime.timedelta(days=365)
+
+
+# Rows shared by many tests ---------------------------------------------------------
+
+
+def test_shared_rows_are_there_for_the_tests_and_gone_after_the_last(
+    django_db_setup, django_db_blocker
+):
+    from partnerships.models import Sector
+
+    def present() -> bool:
+        with django_db_blocker.unblock():
+            return Sector.objects.filter(slug="shared-by-many-tests").exists()
+
+    rows = shared_rows(
+        django_db_blocker, lambda: factories.SectorFactory(slug="shared-by-many-tests")
+    )
+    sector = next(rows)
+    assert present() and sector.slug == "shared-by-many-tests"
+
+    rows.close()  # what pytest does after the fixture's last test
+
+    assert not present()
 
 
 # No clock read at import time ------------------------------------------------------
