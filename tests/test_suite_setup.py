@@ -56,9 +56,8 @@ def test_dates_written_for_the_reference_day_keep_their_distance_to_today():
 # Rows shared by many tests ---------------------------------------------------------
 
 
-def test_shared_rows_are_there_for_the_tests_and_gone_after_the_last(
-    django_db_setup, django_db_blocker
-):
+@pytest.mark.django_db  # in this test's own transaction: the rollback is to a savepoint
+def test_shared_rows_are_there_for_the_tests_and_gone_after_the_last(django_db_blocker):
     from partnerships.models import Sector
 
     def present() -> bool:
