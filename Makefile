@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=true
+# Keep Python's bytecode caches even where the environment turns them off: the
+# suite starts a dozen interpreters, and each would compile (and pytest rewrite)
+# every module it imports again; with the caches that is done once.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test fuzz lint format check messages clean
 

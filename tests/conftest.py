@@ -7,6 +7,7 @@ and an anonymous visitor.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -45,11 +46,14 @@ def _fast_for_the_whole_session(tmp_path_factory):
         yield
 
 
+_media_folders = itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _fast_and_isolated(settings, tmp_path_factory):
+    """Each test saves its files in a folder of its own, made only when a file is
+    saved (not a tmp_path per test: pytest deletes thousands of them later)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media" / str(next(_media_folders))
 
 
 def shared_rows(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
@@ -64,7 +68,9 @@ def shared_rows(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
     open while the tests run and is rolled back after the last one, so nothing is
     left behind, on SQLite and PostgreSQL alike. Each test still runs in its own
     savepoint (the ``db`` fixture), so whatever it writes is undone before the
-    next test reads the shared rows. Only for tests that use ``db``:
+    next test reads the shared rows. The rows are there from the first test
+    that asks for the fixture to the end of its scope, for every test in it: give
+    such tests a module (or a class) of their own. Only for tests that use ``db``:
     ``transactional_db`` and ``live_server`` empty the tables after each test.
     """
     with django_db_blocker.unblock():
