@@ -34,14 +34,22 @@ def _frozen_today():
         yield
 
 
+@pytest.fixture(scope="session")
+def shared_media_root(tmp_path_factory):
+    """Where the files of rows made by session- or module-scoped fixtures go. Each
+    test has a media folder of its own; one that opens such files (downloads a
+    shared document) sets ``settings.MEDIA_ROOT = shared_media_root``."""
+    return tmp_path_factory.mktemp("shared-media")
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _fast_for_the_whole_session(tmp_path_factory):
+def _fast_for_the_whole_session(shared_media_root):
     """Cheap passwords and no real e-mail from the first fixture on, session- and
     module-scoped ones included; files they save go to a throwaway folder."""
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        MEDIA_ROOT=tmp_path_factory.mktemp("shared-media"),
+        MEDIA_ROOT=shared_media_root,
     ):
         yield
 
@@ -146,6 +154,11 @@ def no_role(db):
 
 @pytest.fixture
 def partnership(owner, teammate):
+    return make_partnership(owner, teammate)
+
+
+def make_partnership(owner, teammate):
+    """What the ``partnership`` fixture gives, for rows shared by many tests."""
     return factories.PartnershipFactory(
         owner=owner, team=[teammate], title="Chambéry – Zhangjiakou"
     )

@@ -14,9 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from partnerships.models import ApiToken
-from tests import factories
 from tests.api.conftest import build_world, db_snapshot
-from tests.conftest import make_personas, shared_rows
+from tests.conftest import make_partnership, make_personas, shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +55,7 @@ def table(django_db_setup, django_db_blocker):
 
     def build() -> SimpleNamespace:
         personas = make_personas()
-        partnership = factories.PartnershipFactory(
-            owner=personas["owner"], team=[personas["teammate"]], title="Chambéry – Zhangjiakou"
-        )
+        partnership = make_partnership(personas["owner"], personas["teammate"])
         tokens = {
             name: ApiToken.issue(user=user, name="tests")[1]
             for name, user in personas.items()
