@@ -100,6 +100,21 @@ def shared_rows(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
             outer.__exit__(None, None, None)
 
 
+@pytest.fixture(scope="class")
+def populated(request, django_db_setup, django_db_blocker):
+    """``tests.builders.populate(n)`` made once for the tests of a class that ask for
+    the same ``n``, through an indirect parameter::
+
+        @pytest.mark.parametrize("populated", [3, 30], indirect=True)
+        class TestQueryCounts:
+            def test_the_board(self, populated, ...): ...
+
+    (pytest runs the tests of one size together.) Gives the partnerships."""
+    from tests.builders import populate
+
+    yield from shared_rows(django_db_blocker, lambda: populate(request.param))
+
+
 # Personas: the fixtures below, or make_personas() for rows shared by many tests.
 PERSONAS = {
     "owner": (factories.StaffFactory, "owner", "Olivia", "Owner"),

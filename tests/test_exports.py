@@ -13,7 +13,7 @@ import time_machine
 
 from partnerships.exports import neutralise
 from tests import clock, factories
-from tests.builders import TODAY, noon, populate
+from tests.builders import TODAY, noon
 from tests.conftest import client_for
 
 D = clock.day  # dates written as seen from 15 June 2026, moved with TODAY
@@ -272,20 +272,22 @@ def test_the_action_excel_file_opens(actions, manager):
 # Query counts -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [3, 30])
-@pytest.mark.parametrize(
-    ("url", "status"), [(PARTNERSHIPS, ["active", "on_hold"]), (ACTIONS, ["open", "done"])]
-)
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_exports_run_a_fixed_number_of_queries(
-    db, manager, size, url, status, fmt, django_assert_max_num_queries
-):
-    populate(size)
-    client = client_for(manager)
-    client.get(url)
+@pytest.mark.parametrize("populated", [3, 30], indirect=True)
+class TestQueryCounts:
+    """The same data for the four exports of one size, made once."""
 
-    with django_assert_max_num_queries(8):
-        response = client.get(url, {"format": fmt, "status": status})
-        body = b"".join(response.streaming_content)
+    @pytest.mark.parametrize(
+        ("url", "status"), [(PARTNERSHIPS, ["active", "on_hold"]), (ACTIONS, ["open", "done"])]
+    )
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_exports_run_a_fixed_number_of_queries(
+        self, db, manager, populated, url, status, fmt, django_assert_max_num_queries
+    ):
+        client = client_for(manager)
+        client.get(url)
 
-    assert len(body) > 100
+        with django_assert_max_num_queries(8):
+            response = client.get(url, {"format": fmt, "status": status})
+            body = b"".join(response.streaming_content)
+
+        assert len(body) > 100
