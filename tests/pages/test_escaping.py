@@ -13,7 +13,7 @@ from partnerships import lifecycle
 from partnerships.models import Partnership
 from tests import factories
 from tests.clock import TODAY, at
-from tests.conftest import client_for
+from tests.conftest import client_for, make_persona, shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,15 @@ RAW = "<script>alert("
 ESCAPED = "&lt;script&gt;alert("
 
 
-@pytest.fixture
-def hostile(owner, manager):
-    """One record of every kind whose names and texts are hostile markup."""
+@pytest.fixture(scope="module")
+def hostile(django_db_setup, django_db_blocker):
+    """One record of every kind whose names and texts are hostile markup, made once
+    for the module (each test's writes are rolled back after it)."""
+    yield from shared_rows(django_db_blocker, _hostile_records)
+
+
+def _hostile_records() -> dict:
+    owner, manager = make_persona("owner"), make_persona("manager")
     with time_machine.travel(NOW, tick=False):
         person = factories.StaffFactory(
             username="mallory", first_name=nasty("first name"), last_name="Mallory"
