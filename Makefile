@@ -31,8 +31,11 @@ run: $(VENV)/.runtime
 
 # Never apt, never the network once .venv exists: without /usr/bin/chromium the
 # browser tests skip (one line in the summary); .ci/run installs it and requires them.
+# Two workers, each given whole modules (and classes): a module's shared set-up
+# (tests.conftest.shared_rows) is then made once. (--dist loadgroup's xdist_group
+# does nothing with pytest 9: pytest-xdist 3.8 renames the tests the old way.)
 test: $(VENV)/.dev
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadscope $(PYTEST_ARGS)
 
 # The bounded schemathesis pass against a live server with the demo data
 # (deselected from `make test`; .ci/run runs it as its own step).

@@ -109,7 +109,8 @@ def populated(request, django_db_setup, django_db_blocker):
         class TestQueryCounts:
             def test_the_board(self, populated, ...): ...
 
-    (pytest runs the tests of one size together.) Gives the partnerships."""
+    (pytest runs the tests of one size together, and ``make test`` gives a class
+    to one worker.) Gives the partnerships."""
     from tests.builders import populate
 
     yield from shared_rows(django_db_blocker, lambda: populate(request.param))
