@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from partnerships import activity
 from partnerships.models import (
     Action,
@@ -17,12 +15,9 @@ from partnerships.models import (
     StageChange,
 )
 from tests import factories
+from tests.clock import TODAY, noon
 
-TODAY = datetime.date(2026, 6, 15)
-
-
-def noon(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+__all__ = ["TODAY", "action_on", "meeting_on", "noon", "populate", "with_history"]
 
 
 def with_history(history: list[tuple[str, datetime.date]], **fields) -> Partnership:

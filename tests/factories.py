@@ -75,7 +75,7 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
 
     currency = "CNY"
     rate_to_eur = "0.128000"
-    valid_from = datetime.date(2026, 1, 1)
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

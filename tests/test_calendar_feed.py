@@ -11,11 +11,11 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from partnerships.models import UserProfile
-from tests import factories
+from tests import clock, factories
 from tests.builders import TODAY, noon
 from tests.conftest import client_for
 
-D = datetime.date
+D = clock.day  # dates written as seen from 15 June 2026, moved with TODAY
 
 
 @pytest.fixture(autouse=True)

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from partnerships.models import Action, ReminderLog, UserProfile
 from partnerships.reminders import renewal_key
-from tests import factories
+from tests import clock, factories
 from tests.builders import TODAY, noon
+from tests.clock import written
 
-D = datetime.date
+D = clock.day  # dates written as seen from 15 June 2026, moved with TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +90,8 @@ def test_each_owner_gets_one_digest_of_what_needs_them(work, owner, outsider, te
     assert "Call Zhangjiakou" in body
     assert "RENEWALS COMING DUE: 1 partnership" in body
     assert "Chambéry – Zhangjiakou" in body
-    assert "Decide by 2 Jul 2026; ends 30 Sep 2026." in body
+    decide, end = written(D(2026, 7, 2), short=True), written(D(2026, 9, 30), short=True)
+    assert f"Decide by {decide}; ends {end}." in body
     assert "Renews tacitly" in body
     assert "Plan the autumn mission" not in body  # due later
     assert "Book the room" not in body  # done
@@ -210,7 +212,7 @@ def test_a_partnership_entering_its_renewal_window_gets_one_action(work, owner):
     assert action.due_date == D(2026, 7, 2)
     assert action.priority == "high"
     assert action.title == (
-        "Tacit renewal: decide before 2026-07-02 whether to renew “Chambéry – Zhangjiakou”"
+        f"Tacit renewal: decide before {D(2026, 7, 2)} whether to renew “Chambéry – Zhangjiakou”"
     )
     assert "renews automatically" in action.details
     assert "created 1 renewal action(s)" in output
@@ -298,5 +300,5 @@ def test_each_digest_is_written_in_its_readers_language(work, owner, outsider):
     assert "en retard" in french.subject
     assert "Send the draft agreement" in french.body
     assert "DUE IN THE NEXT 7 DAYS" not in french.body
-    assert "À décider avant le 02/07/2026" in french.body
+    assert f"À décider avant le {D(2026, 7, 2):%d/%m/%Y}" in french.body
     assert english.subject == "Partnership CRM: 1 due this week"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,10 +11,10 @@ from django.utils import timezone
 from partnerships import reports
 from partnerships.models import Action, ActionStatus, ExchangeRate, MeetingStatus
 from partnerships.reports import Period, Spread, quantile
-from tests import factories
+from tests import clock, factories
 from tests.builders import TODAY, action_on, meeting_on, noon, with_history
 
-D = datetime.date
+D = clock.day  # dates written as seen from 15 June 2026, moved with TODAY
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
-"""seed_demo loads the real programmes of SPEC section 5, idempotently;
-seed_scale makes proportional synthetic data."""
+"""seed_demo loads the real programmes of SPEC section 5, idempotently
+(seed_scale's tests are in test_seed_scale.py: they need an empty database)."""
 
 from __future__ import annotations
 
@@ -11,26 +11,27 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.utils import timezone
 
-from partnerships import reports
 from partnerships.models import (
     Action,
     Meeting,
     Organization,
     OrganizationRelation,
     Partnership,
-    StageChange,
 )
+from tests.conftest import shared_rows
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 
 
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module (each test's writes are undone)."""
+    yield from shared_rows(
+        django_db_blocker, lambda: call_command("seed_demo", stdout=io.StringIO())
+    )
 
 
 def table_counts() -> dict[str, int]:
@@ -177,26 +178,3 @@ def test_every_demo_stage_history_starts_with_the_first_stage(demo):
             first.from_stage == ""
             and partnership.stage_changes.last().to_stage == partnership.stage
         )
-
-
-def test_seed_scale_makes_proportional_data():
-    call_command("seed_scale", partnerships=20, owners=3, stdout=io.StringIO())
-    assert Partnership.objects.count() == 20
-    assert Meeting.objects.count() == 100
-    assert Action.objects.count() == 200
-    assert StageChange.objects.count() >= 20
-    assert Organization.objects.count() >= 50
-    # Derived columns are filled although rows were bulk-inserted.
-    assert not Partnership.objects.filter(search_text="").exists()
-    assert set(Partnership.objects.values_list("stage", flat=True)) > {"prospect"}
-
-
-def test_seed_scale_leaves_some_partnerships_quiet_for_the_stalled_report():
-    call_command("seed_scale", partnerships=40, owners=3, stdout=io.StringIO())
-    today = timezone.localdate()
-    report = reports.stalled(today=today)
-    open_count = Partnership.objects.open().count()
-    assert 0 < report.count < open_count
-    assert all(row.days_quiet > 90 for row in report.rows)
-    # Actions were created over the past months, not all at the moment of seeding.
-    assert Action.objects.filter(created_at__date__lt=today - datetime.timedelta(days=90)).exists()

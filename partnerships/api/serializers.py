@@ -462,7 +462,7 @@ def _pop_partnership_relations(validated_data: dict[str, Any]) -> dict[str, Any]
 
 class PartnershipCreateSerializer(PartnershipSerializer):
     """Creation: the starting stage and since when may be given; the first
-    stage change is recorded by ``lifecycle.start_partnership``."""
+    stage change is recorded by ``lifecycle.create_partnership``."""
 
     owner = IdField(
         queryset=active_users(),

@@ -51,6 +51,11 @@ def world(partnership, owner, teammate):
     ``owner``, with ``teammate`` on the team): a party, a meeting the owner
     logged and the teammate attended, an action of the owner, a contact, a
     document."""
+    return build_world(partnership, owner, teammate)
+
+
+def build_world(partnership, owner, teammate) -> SimpleNamespace:
+    """What the ``world`` fixture gives, for rows shared by many tests."""
     organization = factories.OrganizationFactory(
         name="Zhangjiakou", local_name="张家口市", country="CN"
     )

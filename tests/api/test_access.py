@@ -7,10 +7,15 @@ allows; everyone else gets a 403 (401 when anonymous) and nothing changes.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
 
-from tests.api.conftest import db_snapshot
+from partnerships.models import ApiToken
+from tests.api.conftest import build_world, db_snapshot
+from tests.conftest import make_partnership, make_personas, shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +48,43 @@ READS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def table(django_db_setup, django_db_blocker):
+    """The personas, one API token each and one record of each kind, made once
+    for the whole table (each test's writes are rolled back after it)."""
+
+    def build() -> SimpleNamespace:
+        personas = make_personas()
+        partnership = make_partnership(personas["owner"], personas["teammate"])
+        tokens = {
+            name: ApiToken.issue(user=user, name="tests")[1]
+            for name, user in personas.items()
+            if user is not None
+        }
+        world = build_world(partnership, personas["owner"], personas["teammate"])
+        return SimpleNamespace(personas=personas, tokens=tokens, world=world)
+
+    yield from shared_rows(django_db_blocker, build)
+
+
+@pytest.fixture
+def world(table):
+    return table.world
+
+
+@pytest.fixture
+def api_as(table):
+    """A fresh API client with the persona's token (none for anonymous)."""
+
+    def client(persona: str) -> APIClient:
+        client = APIClient()
+        if persona in table.tokens:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {table.tokens[persona]}")
+        return client
+
+    return client
+
+
 def _expected_refusal(persona: str) -> int:
     return 401 if persona == "anonymous" else 403
 
@@ -53,10 +95,8 @@ def _url(template: str, world) -> str:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("path", READS)
-def test_every_role_reads_every_resource_and_nobody_else_does(
-    api_for, personas, world, path, persona
-):
-    response = api_for(personas[persona]).get(_url(path, world))
+def test_every_role_reads_every_resource_and_nobody_else_does(api_as, world, path, persona):
+    response = api_as(persona).get(_url(path, world))
 
     expected = 200 if persona in EVERY_ROLE else _expected_refusal(persona)
     assert response.status_code == expected, response.content
@@ -208,9 +248,9 @@ WRITES = [
     [pytest.param(*write[1:], id=write[0]) for write in WRITES],
 )
 def test_writes_are_allowed_exactly_as_the_permission_module_says(
-    api_for, personas, world, persona, method, path, body, allowed, success
+    api_as, world, persona, method, path, body, allowed, success
 ):
-    client = api_for(personas[persona])
+    client = api_as(persona)
     data = body(world) if body else None
     request_format = "multipart" if path == "/api/documents/" else "json"
     before = db_snapshot()
@@ -235,12 +275,10 @@ def test_writes_are_allowed_exactly_as_the_permission_module_says(
         "/api/sectors/{sector}/",
     ],
 )
-def test_shared_reference_data_cannot_be_deleted_through_the_api(
-    api_for, personas, world, persona, path
-):
+def test_shared_reference_data_cannot_be_deleted_through_the_api(api_as, world, persona, path):
     before = db_snapshot()
 
-    response = api_for(personas[persona]).delete(_url(path, world))
+    response = api_as(persona).delete(_url(path, world))
 
     expected = 405 if persona in EVERY_ROLE else _expected_refusal(persona)
     assert response.status_code == expected
@@ -251,30 +289,30 @@ def test_shared_reference_data_cannot_be_deleted_through_the_api(
 @pytest.mark.parametrize(
     "path", ["/api/sectors/", "/api/users/", "/api/stage-changes/", "/api/abandon-reasons/"]
 )
-def test_read_only_resources_refuse_writes(api_for, personas, world, persona, path):
-    response = api_for(personas[persona]).post(path, {"name": "New"}, format="json")
+def test_read_only_resources_refuse_writes(api_as, persona, path):
+    response = api_as(persona).post(path, {"name": "New"}, format="json")
 
     expected = 405 if persona in EVERY_ROLE else _expected_refusal(persona)
     assert response.status_code == expected
 
 
-def test_a_user_without_a_role_is_told_why(api_for, no_role):
-    response = api_for(no_role).get("/api/partnerships/")
+def test_a_user_without_a_role_is_told_why(api_as):
+    response = api_as("no_role").get("/api/partnerships/")
 
     assert response.status_code == 403
     assert "no role" in response.json()["detail"]
 
 
-def test_an_anonymous_request_is_asked_for_a_token(api_for):
-    response = api_for(None).get("/api/partnerships/")
+def test_an_anonymous_request_is_asked_for_a_token(api_as):
+    response = api_as("anonymous").get("/api/partnerships/")
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_refused_edit_says_who_may_do_it(api_for, outsider, partnership):
-    response = api_for(outsider).patch(
-        f"/api/partnerships/{partnership.pk}/", {"title": "Mine now", "version": 1}
+def test_a_refused_edit_says_who_may_do_it(api_as, world):
+    response = api_as("outsider").patch(
+        f"/api/partnerships/{world.partnership.pk}/", {"title": "Mine now", "version": 1}
     )
 
     assert response.status_code == 403

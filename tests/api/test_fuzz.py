@@ -6,10 +6,11 @@ Runs the ``schemathesis`` command line in a subprocess against pytest-django's
 "dictionaries") so that requests reach the code behind the 404s, and generated
 ids are still tried too.
 
-CI runs a bounded number of examples; for a longer run:
+Marked ``fuzz``, so ``make test`` leaves it out: ``make fuzz`` runs this bounded
+pass, and CI (``.ci/run``) runs it as its own step. For a longer run:
 
     CRM_FUZZ_EXAMPLES=50 CRM_FUZZ_PHASES=examples,coverage,fuzzing,stateful \\
-        .venv/bin/python -m pytest tests/api/test_fuzz.py -s
+        .venv/bin/python -m pytest -m fuzz tests/api/test_fuzz.py -s
 
 which prints the figures (requests, failures) of each run.
 """
@@ -50,7 +51,11 @@ SEED = os.environ.get("CRM_FUZZ_SEED", "20260611")
 CHECKS = ["--checks", "all", "--exclude-checks", "positive_data_acceptance"]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("fuzz")]
+pytestmark = [
+    pytest.mark.fuzz,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("fuzz"),
+]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.conftest import make_persona, shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +51,23 @@ def _linked_rows(count: int, users: list) -> None:
         factories.UserFactory()
 
 
-@pytest.mark.parametrize("rows", [2, 30])
-def test_every_list_runs_the_same_number_of_queries_for_few_and_many_rows(
-    api_for, owner, teammate, django_assert_max_num_queries, rows
-):
-    _linked_rows(rows, [owner, teammate])
+@pytest.fixture(scope="module")
+def linked_rows(request, django_db_setup, django_db_blocker):
+    """``_linked_rows(n)`` for the owner and the teammate, made once for the tests
+    that ask for the same ``n`` (an indirect parameter); gives ``n``."""
 
+    def build() -> int:
+        _linked_rows(request.param, [make_persona("owner"), make_persona("teammate")])
+        return request.param
+
+    yield from shared_rows(django_db_blocker, build)
+
+
+@pytest.mark.parametrize("linked_rows", [2, 30], indirect=True)
+def test_every_list_runs_the_same_number_of_queries_for_few_and_many_rows(
+    api_for, owner, linked_rows, django_assert_max_num_queries
+):
+    rows = linked_rows
     for url, queries in LISTS.items():
         client = api_for(owner)  # a fresh token: its first use is noted, as in real life
         with django_assert_max_num_queries(queries, info=url):
@@ -71,10 +83,10 @@ FILTERED = {
 }
 
 
+@pytest.mark.parametrize("linked_rows", [30], indirect=True)
 def test_filters_add_a_fixed_number_of_queries(
-    api_for, owner, teammate, django_assert_max_num_queries
+    api_for, owner, linked_rows, django_assert_max_num_queries
 ):
-    _linked_rows(30, [owner, teammate])
     factories.SectorFactory(slug="s")
 
     for url, query in FILTERED.items():

@@ -1,17 +1,20 @@
 """Real Chromium (Debian's package) driven by Playwright, against a live server.
 
-Never downloads a browser. Without /usr/bin/chromium the browser tests are
-skipped, except when CRM_REQUIRE_BROWSER=1 (CI), where they fail.
+Never downloads a browser, never installs one: without Chromium (CRM_CHROMIUM,
+default /usr/bin/chromium) every browser test is skipped for one reason, which
+the summary prints once; with CRM_REQUIRE_BROWSER=1 (CI) each of them fails
+instead.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -37,12 +40,26 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Decided before any fixture runs (no database, no live server). Skipping
+    from here, rather than from a fixture, gives every skip the same location,
+    so ``-ra`` folds them into one line: "SKIPPED [30] tests/browser/conftest.py"."""
+    if Path(CHROMIUM).is_file():
+        return
+    if os.environ.get("CRM_REQUIRE_BROWSER") == "1":
+        pytest.fail(
+            f"CRM_REQUIRE_BROWSER=1 but {CHROMIUM} is missing: "
+            "install Debian's chromium package (.ci/run does).",
+            pytrace=False,
+        )
+    pytest.skip(
+        f"browser tests: {CHROMIUM} is missing (apt-get install chromium; CI requires them)"
+    )
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CRM_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package.")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright gives every launch a fresh, empty profile (user data dir).
@@ -58,6 +75,8 @@ def page(browser, live_server):
         base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(10_000)
+    # The page's scripts see the suite's frozen clock too (it keeps running).
+    context.clock.install(time=time.time())
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

@@ -19,6 +19,7 @@ from partnerships.models import (
     StatusChange,
 )
 from tests import factories
+from tests.clock import TODAY
 
 
 def db_snapshot() -> dict[str, object]:
@@ -64,6 +65,35 @@ def db_snapshot() -> dict[str, object]:
 
 @pytest.fixture
 def organization(db):
+    return make_organization()
+
+
+@pytest.fixture
+def contact(organization):
+    return make_contact(organization)
+
+
+@pytest.fixture
+def meeting(owner, teammate, partnership, organization, contact):
+    """Logged by the owner, attended by the teammate, about the partnership."""
+    return make_meeting(owner, teammate, partnership, organization, contact)
+
+
+@pytest.fixture
+def action(owner, partnership, meeting):
+    """Owned by the partnership's owner (the teammate does not own it)."""
+    return make_action(owner, partnership, meeting)
+
+
+@pytest.fixture
+def document(owner, partnership):
+    return make_document(owner, partnership)
+
+
+# What the fixtures above give, for rows shared by many tests (tests.conftest.shared_rows).
+
+
+def make_organization():
     return factories.OrganizationFactory(
         name="Zhangjiakou",
         local_name="张家口市",
@@ -74,14 +104,11 @@ def organization(db):
     )
 
 
-@pytest.fixture
-def contact(organization):
+def make_contact(organization):
     return factories.ContactFactory(organization=organization, name="Wang Wei", title="Mayor")
 
 
-@pytest.fixture
-def meeting(owner, teammate, partnership, organization, contact):
-    """Logged by the owner, attended by the teammate, about the partnership."""
+def make_meeting(owner, teammate, partnership, organization, contact):
     meeting = factories.MeetingFactory(logged_by=owner, title="Zhangjiakou delegation visit")
     meeting.attendees.set([teammate])
     meeting.partnerships.set([partnership])
@@ -90,16 +117,13 @@ def meeting(owner, teammate, partnership, organization, contact):
     return meeting
 
 
-@pytest.fixture
-def action(owner, partnership, meeting):
-    """Owned by the partnership's owner (the teammate does not own it)."""
+def make_action(owner, partnership, meeting):
     return factories.ActionFactory(
         owner=owner, partnership=partnership, meeting=meeting, title="Send the draft agreement"
     )
 
 
-@pytest.fixture
-def document(owner, partnership):
+def make_document(owner, partnership):
     return factories.DocumentFactory(
         partnership=partnership, uploaded_by=owner, title="Letter of intent, signed"
     )
@@ -176,7 +200,7 @@ def meeting_form_data(meeting: Meeting | None = None, *, actions=(), **changes) 
             "kind": "meeting",
             "status": "held",
             "title": "Meeting",
-            "start_date": "2026-11-20",
+            "start_date": TODAY.isoformat(),
             "end_date": "",
             "locality": "",
             "country": "",

@@ -3,6 +3,8 @@ requests that must be refused with a clear 403 page and change nothing."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
@@ -10,10 +12,15 @@ from django.http import QueryDict
 from partnerships import lifecycle
 from partnerships.models import Action, Contact, Meeting, Organization, Partnership
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_for, make_partnership, make_personas, shared_rows
 from tests.pages.conftest import (
     action_form_data,
     db_snapshot,
+    make_action,
+    make_contact,
+    make_document,
+    make_meeting,
+    make_organization,
     meeting_form_data,
     partnership_form_data,
 )
@@ -65,17 +72,36 @@ PAGES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """The personas and one record of each kind (the pages' fixtures), made once
+    for the module: each test's writes are rolled back after it."""
+
+    def build() -> dict:
+        personas = make_personas()
+        owner, teammate = personas["owner"], personas["teammate"]
+        partnership = make_partnership(owner, teammate)
+        organization = make_organization()
+        contact = make_contact(organization)
+        meeting = make_meeting(owner, teammate, partnership, organization, contact)
+        return {
+            **personas,
+            "partnership": partnership,
+            "meeting": meeting,
+            "action": make_action(owner, partnership, meeting),
+            "document": make_document(owner, partnership),
+            "organization": organization,
+            "contact": contact,
+        }
+
+    yield from shared_rows(django_db_blocker, build)
+
+
 @pytest.fixture
-def world(personas, partnership, meeting, action, document, organization, contact):
-    return {
-        **personas,
-        "partnership": partnership,
-        "meeting": meeting,
-        "action": action,
-        "document": document,
-        "organization": organization,
-        "contact": contact,
-    }
+def world(shared_world, settings, shared_media_root):
+    settings.MEDIA_ROOT = shared_media_root  # the shared document's file is there
+    # Each test gets its own copies: tests refresh and change these objects.
+    return {key: copy.copy(value) for key, value in shared_world.items()}
 
 
 def login_redirect(url: str) -> str:

@@ -14,13 +14,13 @@ import time_machine
 from partnerships import lifecycle
 from partnerships.models import Action
 from tests import factories
+from tests.clock import TODAY, at, written
 from tests.conftest import client_for
 from tests.pages.conftest import action_form_data, db_snapshot
 
 pytestmark = pytest.mark.django_db
 
-NOW = "2026-11-25 10:00 +01:00"
-TODAY = datetime.date(2026, 11, 25)
+NOW = at(TODAY, 10)
 
 
 def action_titles(response) -> list[str]:
@@ -99,7 +99,7 @@ def todo(owner, teammate, partnership):
         ({"partnership": "PARTNERSHIP"}, ["done", "late"]),
         ({"priority": "high"}, ["late"]),
         ({"side": "partner"}, ["soon"]),
-        ({"due_after": "2026-11-25"}, ["soon"]),
+        ({"due_after": TODAY.isoformat()}, ["soon"]),
         ({"search": "agenda"}, ["soon"]),
         ({"search": "chengdu"}, ["theirs", "soon"]),
         ({"search": "hôtel"}, ["late"]),
@@ -304,7 +304,7 @@ def test_completing_an_action_from_a_list_returns_the_updated_row(owner, action)
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="action-{action.pk}" class="is-done">')
-    assert "done 25 Nov 2026" in html
+    assert f"done {written(TODAY, short=True)}" in html
     assert "<html" not in html
     assert (action.status, action.outcome, action.completed_by, action.completed_on) == (
         "done",
@@ -352,7 +352,11 @@ def test_completing_never_redirects_to_another_site(owner, action):
 @pytest.mark.parametrize(
     ("prepare", "data", "message"),
     [
-        (None, {"completed_on": "2026-12-31"}, "cannot be in the future"),
+        (
+            None,
+            {"completed_on": str(TODAY + datetime.timedelta(days=1))},
+            "cannot be in the future",
+        ),
         (None, {"completed_on": "soon"}, "Enter a valid date."),
         ("done", {}, "already done"),
         ("cancelled", {}, "reopen it first"),
@@ -498,5 +502,5 @@ def test_the_action_page_shows_who_completed_it_and_the_outcome(owner, manager, 
         page = client_for(owner).get(f"/actions/{action.pk}/").content.decode()
 
     assert "Chased by phone" in page
-    assert "25 November 2026 · Mona Manager" in page
+    assert f"{written(TODAY)} · Mona Manager" in page
     assert f'action="/actions/{action.pk}/reopen/"' in page

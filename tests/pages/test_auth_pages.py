@@ -13,11 +13,12 @@ from django.test import Client
 
 from partnerships.models import UserProfile
 from tests import factories
+from tests.clock import TODAY, at
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-NOW = "2026-11-25 10:00 +01:00"
+NOW = at(TODAY, 10)
 NEW_PASSWORD = "Hebei-Savoie-2026!"
 
 

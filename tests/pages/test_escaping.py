@@ -12,12 +12,12 @@ import time_machine
 from partnerships import lifecycle
 from partnerships.models import Partnership
 from tests import factories
-from tests.conftest import client_for
+from tests.clock import TODAY, at
+from tests.conftest import client_for, make_persona, shared_rows
 
 pytestmark = pytest.mark.django_db
 
-NOW = "2026-11-25 10:00 +01:00"
-TODAY = datetime.date(2026, 11, 25)
+NOW = at(TODAY, 10)
 
 
 def nasty(label: str) -> str:
@@ -28,9 +28,15 @@ RAW = "<script>alert("
 ESCAPED = "&lt;script&gt;alert("
 
 
-@pytest.fixture
-def hostile(owner, manager):
-    """One record of every kind whose names and texts are hostile markup."""
+@pytest.fixture(scope="module")
+def hostile(django_db_setup, django_db_blocker):
+    """One record of every kind whose names and texts are hostile markup, made once
+    for the module (each test's writes are rolled back after it)."""
+    yield from shared_rows(django_db_blocker, _hostile_records)
+
+
+def _hostile_records() -> dict:
+    owner, manager = make_persona("owner"), make_persona("manager")
     with time_machine.travel(NOW, tick=False):
         person = factories.StaffFactory(
             username="mallory", first_name=nasty("first name"), last_name="Mallory"

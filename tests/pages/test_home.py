@@ -12,12 +12,12 @@ import time_machine
 
 from partnerships import lifecycle
 from tests import factories
+from tests.clock import TODAY, at
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-NOW = "2026-11-25 10:00 +01:00"
-TODAY = datetime.date(2026, 11, 25)
+NOW = at(TODAY, 10)
 
 
 def days(n: int) -> datetime.date:

@@ -18,12 +18,18 @@ from partnerships import lifecycle
 from partnerships.errors import DomainError
 from partnerships.models import Action, Contact, Meeting, Organization
 from tests import factories
+from tests.clock import TODAY, at, written
 from tests.conftest import client_for
 from tests.pages.conftest import db_snapshot, meeting_form_data
 
 pytestmark = pytest.mark.django_db
 
-NOW = "2026-11-25 10:00 +01:00"
+NOW = at(TODAY, 10)
+# The delegation visit of full_meeting(): last week, with actions due after it.
+VISIT_START = TODAY - datetime.timedelta(days=7)
+VISIT_END = TODAY - datetime.timedelta(days=5)
+FIRST_DUE = TODAY + datetime.timedelta(days=6)
+SECOND_DUE = TODAY + datetime.timedelta(days=20)
 
 
 def field_errors(response, name: str) -> str:
@@ -58,8 +64,8 @@ def full_meeting(owner, teammate, partnership, organization, contact, **changes)
         kind="inbound_delegation",
         status="held",
         title="Zhengzhou delegation in Amiens",
-        start_date="2026-11-18",
-        end_date="2026-11-20",
+        start_date=str(VISIT_START),
+        end_date=str(VISIT_END),
         locality="Amiens",
         country="FR",
         organizations=[organization.pk],
@@ -72,7 +78,7 @@ def full_meeting(owner, teammate, partnership, organization, contact, **changes)
             {
                 "title": "Send the cooperation draft",
                 "owner": teammate.pk,
-                "due_date": "2026-12-01",
+                "due_date": str(FIRST_DUE),
                 "priority": "high",
                 "side": "ours",
                 "partnership": partnership.pk,
@@ -80,7 +86,7 @@ def full_meeting(owner, teammate, partnership, organization, contact, **changes)
             {
                 "title": "Zhengzhou to send the freight figures",
                 "owner": owner.pk,
-                "due_date": "2026-12-15",
+                "due_date": str(SECOND_DUE),
                 "priority": "normal",
                 "side": "partner",
             },
@@ -107,10 +113,7 @@ def test_a_meeting_is_logged_with_its_links_and_follow_up_actions_in_one_form(
         "Amiens",
         "FR",
     )
-    assert (meeting.start_date, meeting.end_date) == (
-        datetime.date(2026, 11, 18),
-        datetime.date(2026, 11, 20),
-    )
+    assert (meeting.start_date, meeting.end_date) == (VISIT_START, VISIT_END)
     assert meeting.logged_by == owner
     assert list(meeting.organizations.all()) == [organization]
     assert list(meeting.contacts.all()) == [contact]
@@ -125,7 +128,7 @@ def test_a_meeting_is_logged_with_its_links_and_follow_up_actions_in_one_form(
         (
             "Send the cooperation draft",
             teammate,
-            datetime.date(2026, 12, 1),
+            FIRST_DUE,
             "high",
             "ours",
             partnership,
@@ -134,7 +137,7 @@ def test_a_meeting_is_logged_with_its_links_and_follow_up_actions_in_one_form(
         (
             "Zhengzhou to send the freight figures",
             owner,
-            datetime.date(2026, 12, 15),
+            SECOND_DUE,
             "normal",
             "partner",
             partnership,  # left empty: the one partnership the meeting discusses
@@ -163,7 +166,7 @@ def test_the_logged_meeting_shows_its_actions_and_links(
         "Wang Wei",
         "Tom Teammate",
         "Interest in the Silk Road trains",
-        "18 November 2026 → 20 November 2026",
+        f"{written(VISIT_START)} → {written(VISIT_END)}",
     ]:
         assert text in html, text
 
@@ -220,7 +223,12 @@ def test_an_action_row_marked_for_removal_is_not_saved(owner):
 
 
 BAD_INPUT = [
-    ("end before start", {"end_date": "2026-11-10"}, "end_date", "cannot be before the start"),
+    (
+        "end before start",
+        {"end_date": str(VISIT_START - datetime.timedelta(days=1))},
+        "end_date",
+        "cannot be before the start",
+    ),
     ("missing title", {"title": ""}, "title", "This field is required."),
     ("missing start date", {"start_date": ""}, "start_date", "This field is required."),
     ("impossible date", {"start_date": "2026-02-30"}, "start_date", "Enter a valid date."),
@@ -292,7 +300,7 @@ def test_a_bad_meeting_saves_nothing_shows_the_error_by_its_field_and_keeps_what
     assert selected_options(response, "actions-0-priority") == ["high"]
     assert selected_options(response, "actions-1-side") == ["partner"]
     if "actions-0-due_date" not in changes:
-        assert 'value="2026-12-01"' in html
+        assert f'value="{FIRST_DUE}"' in html
 
 
 def test_a_failure_while_saving_the_actions_saves_nothing(
@@ -328,7 +336,11 @@ def test_a_meeting_logged_ahead_as_planned_is_marked_held_later(owner):
     with time_machine.travel(NOW, tick=False):
         client.post(
             "/meetings/new/",
-            meeting_form_data(title="Alpitec China", status="planned", start_date="2027-01-20"),
+            meeting_form_data(
+                title="Alpitec China",
+                status="planned",
+                start_date=str(TODAY + datetime.timedelta(days=56)),
+            ),
         )
         meeting = Meeting.objects.get()
         response = client.post(
@@ -449,7 +461,7 @@ def diary(owner, teammate, organization):
         logged_by=teammate,
         locality="Yanqing",
         country="CN",
-        start_date=datetime.date(2026, 1, 5),
+        start_date=TODAY - datetime.timedelta(days=160),
     )
     return {"visit": visit.title, "call": call.title}
 
@@ -462,7 +474,7 @@ def diary(owner, teammate, organization):
         ({"country": "FR"}, ["visit"]),
         ({"search": "reunion chambery"}, ["visit"]),
         ({"search": "YANQING"}, ["call"]),
-        ({"start_before": "2026-02-01"}, ["call"]),
+        ({"start_before": str(TODAY - datetime.timedelta(days=130))}, ["call"]),
     ],
 )
 def test_the_meeting_list_filters(owner, diary, query, expected):

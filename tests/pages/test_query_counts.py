@@ -13,12 +13,12 @@ import time_machine
 from partnerships import lifecycle
 from partnerships.models import Partnership, Sector
 from tests import factories
+from tests.clock import TODAY, at
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-NOW = "2026-11-25 10:00 +01:00"
-TODAY = datetime.date(2026, 11, 25)
+NOW = at(TODAY, 10)
 MANY = 12
 
 
@@ -50,7 +50,7 @@ def hub(frozen, owner, teammate, manager):
     action = factories.ActionFactory(
         owner=owner, partnership=partnership, meeting=meeting, lead_organization=organization
     )
-    factories.ExchangeRateFactory(valid_from=datetime.date(2026, 1, 1))
+    factories.ExchangeRateFactory()
     return {
         "owner": owner,
         "teammate": teammate,

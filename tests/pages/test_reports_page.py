@@ -3,18 +3,18 @@ count. The figures themselves are checked in tests/test_reports.py."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from tests import factories
+from tests import clock, factories
 from tests.builders import TODAY, noon, populate, with_history
+from tests.clock import written
 from tests.conftest import client_for
 
-D = datetime.date
+D = clock.day  # dates written as seen from 15 June 2026, moved with TODAY
 URL = "/reports/"
 
 
@@ -83,15 +83,17 @@ def test_the_period_chooses_the_partnerships_of_the_funnel(history, manager):
     client = client_for(manager)
 
     all_time = client.get(URL)
-    this_year = client.get(URL, {"start": "2026-01-01", "end": "2026-06-15"})
+    this_year = client.get(URL, {"start": str(D(2026, 1, 1)), "end": str(TODAY)})
 
     assert _reached(all_time) == [2, 2, 2, 1, 0]
     assert _reached(this_year) == [1, 1, 1, 1, 0]
-    assert "from 1 January 2026 to 15 June 2026" in this_year.content.decode()
+    assert f"from {written(D(2026, 1, 1))} to {written(TODAY)}" in this_year.content.decode()
 
 
 def test_a_period_that_ends_before_it_starts_is_explained_and_not_replaced(history, manager):
-    response = client_for(manager).get(URL, {"start": "2026-06-01", "end": "2026-01-01"})
+    response = client_for(manager).get(
+        URL, {"start": str(D(2026, 6, 1)), "end": str(D(2026, 1, 1))}
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -152,7 +154,7 @@ def test_the_reports_run_a_fixed_number_of_queries(
     client.get(URL)
 
     with django_assert_max_num_queries(18):
-        response = client.get(URL, {"start": "2025-01-01", "end": "2026-06-15"})
+        response = client.get(URL, {"start": str(D(2025, 1, 1)), "end": str(TODAY)})
 
     assert response.status_code == 200
     assert _reached(response)[0] == size
