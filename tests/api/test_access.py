@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import upload_samples
 from tests.api.conftest import db_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def _document_upload(world) -> dict:
         "partnership": world.partnership.pk,
         "kind": "minutes",
         "title": "Minutes of the Hebei mission",
-        "file": SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%minutes\n", "application/pdf"),
+        "file": SimpleUploadedFile("minutes.pdf", upload_samples.PDF, "application/pdf"),
     }
 
 
