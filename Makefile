@@ -1,11 +1,14 @@
 # `make run`: a working app with demo data on http://127.0.0.1:8000, from nothing.
 # `make test`: the whole test suite, from nothing.
+# `make serve`: production: migrate, collect static files, serve through gunicorn
+# (DEBUG off; reads the same environment as the app, see README "Deploying").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=true
+PROD_ENV := DJANGO_DEBUG=false
 
-.PHONY: run test lint format check browser messages clean
+.PHONY: run test lint format check browser messages clean serve serve-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +27,20 @@ run: $(VENV)/.runtime
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: DEBUG stays off whatever the environment says; gunicorn's settings
+# (workers from the cores, bind address) are in crm/gunicorn.conf.py. On several
+# app servers, run it on one first: the others find nothing left to migrate.
+serve: $(VENV)/.runtime
+	$(PROD_ENV) $(BIN)/python manage.py check --deploy
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py createcachetable
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(PROD_ENV) exec $(BIN)/gunicorn --config crm/gunicorn.conf.py crm.wsgi
+
+# Two app servers on one PostgreSQL, checked end to end (CI runs it).
+serve-check: $(VENV)/.dev
+	bash .ci/two_servers
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt).
 browser:
