@@ -203,3 +203,17 @@ def test_the_profile_shows_when_each_token_was_last_used(owner):
     assert ApiToken.objects.get().last_used_at == datetime.datetime(
         2026, 11, 25, 8, 15, tzinfo=datetime.UTC
     )
+
+
+def test_a_new_password_shorter_than_twelve_characters_is_refused(owner, credentials):
+    """OWASP ASVS 2.1.1 (level 2): at least 12 characters."""
+    response = client_for(owner).post(
+        "/accounts/password/",
+        {"old_password": "password", "new_password1": "Zj-2026-ok", "new_password2": "Zj-2026-ok"},
+    )
+
+    assert response.status_code == 200
+    assert "at least 12 characters" in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.check_password("password")
+    assert [api_status(raw) for raw in credentials["tokens"]] == [200, 200]
