@@ -63,7 +63,13 @@ class IdleSessionMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is not None and SESSION_KEY in session:
+            seen = session.get(self.SEEN_KEY)
             now = int(time.time())
-            if now - session.get(self.SEEN_KEY, 0) >= self.REFRESH_SECONDS:
+            # A session signed in by this very request is being saved anyway:
+            # the clock starts there (a session made without a request, as
+            # tests do, starts it at its first save).
+            if (seen is None and session.modified) or (
+                seen is not None and now - seen >= self.REFRESH_SECONDS
+            ):
                 session[self.SEEN_KEY] = now
         return response

@@ -11,6 +11,7 @@ anonymous and get their 401 straight away.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -21,6 +22,9 @@ from crm.proxy import client_address
 
 class AuthFailureThrottle(SimpleRateThrottle):
     scope = "api_auth_failures"
+
+    def get_rate(self) -> str | None:
+        return settings.API_AUTH_FAILURE_RATE  # read now: tests and settings may change it
 
     def get_cache_key(self, request: Request, view=None) -> str:
         return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
@@ -34,6 +38,8 @@ class AuthFailureThrottle(SimpleRateThrottle):
 
     def refuse_if_over(self, request: Request) -> None:
         """Raise 429 when this address has used up its failures."""
+        if self.rate is None:
+            return
         self._load(request)
         if len(self.history) >= self.num_requests:
             wait = self.wait()
@@ -47,5 +53,7 @@ class AuthFailureThrottle(SimpleRateThrottle):
             )
 
     def record_failure(self, request: Request) -> None:
+        if self.rate is None:
+            return
         self._load(request)
         self.throttle_success()  # stores "now" in the address's history

@@ -96,3 +96,11 @@ def test_the_failure_counts_live_in_the_shared_database_cache(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM crm_cache")
         assert cursor.fetchone()[0] == 1
+
+
+def test_an_empty_rate_turns_the_throttle_off(db, settings):
+    settings.API_AUTH_FAILURE_RATE = None
+    with time_machine.travel(START, tick=False):
+        statuses = {guess(token=f"crm_guess-{i}").status_code for i in range(12)}
+
+    assert statuses == {401}
