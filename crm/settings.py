@@ -138,10 +138,14 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, or a SQLite file in the repository.
 DEFAULT_SQLITE_PATH = BASE_DIR / "db.sqlite3"
+# Without DEBUG each worker keeps its connection for a minute (checked before
+# reuse): opening one per request cost a quarter of the throughput under load
+# (docs/operations.md, "Load").
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

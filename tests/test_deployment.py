@@ -44,6 +44,7 @@ NAMES = [
     "AXES_HANDLER",
     "AXES_FAILURE_LIMIT",
     "AXES_COOLOFF_TIME",
+    "DATABASES",
 ]
 
 
@@ -102,6 +103,9 @@ def test_production_settings_are_secure_by_default():
     assert values["AXES_HANDLER"] == "axes.handlers.database.AxesDatabaseHandler"
     assert values["CACHES"]["default"]["BACKEND"].endswith("DatabaseCache")
     assert (values["AXES_FAILURE_LIMIT"], values["AXES_COOLOFF_TIME"]) == (5, "0:15:00")
+    # Each worker keeps its database connection (checked before reuse).
+    database = values["DATABASES"]["default"]
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
 
 
 def test_the_policies_are_configurable_from_the_environment():
