@@ -5,7 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnerships.views import tokens
-from partnerships.views.accounts import SignInView, profile, set_language
+from partnerships.views.accounts import (
+    PasswordChangeView,
+    SignInView,
+    profile,
+    set_language,
+)
 from partnerships.views.health import favicon, healthz
 
 account_urls = [
@@ -16,7 +21,7 @@ account_urls = [
     path("tokens/<id:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(),
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -929,6 +929,28 @@ class UserAdmin(DjangoUserAdmin):
     def role(self, obj) -> str:
         return permissions.role_label(obj) or "—"
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            self._revoke(request, obj, reason="account deactivated")
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's "set password" page; once it has saved (it answers with a
+        redirect), what the old password gave out is taken away."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            self._revoke(request, self.get_object(request, id), reason="password reset by an admin")
+        return response
+
+    def _revoke(self, request, user, *, reason: str) -> None:
+        revoked = lifecycle.revoke_credentials(user=user, by=request.user, reason=reason)
+        message = ngettext(
+            "%(count)d API token of %(user)s revoked and their calendar feed address changed.",
+            "%(count)d API tokens of %(user)s revoked and their calendar feed address changed.",
+            revoked,
+        )
+        self.message_user(request, message % {"count": revoked, "user": user})
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
@@ -936,12 +958,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
     a token (a departed colleague's, a leaked one); only its owner creates one,
     from their profile page, since the token is shown once, to them."""
 
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_on",
+        "revoked_at",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "expires_on", "created_at"]
     list_select_related = ["user"]
     search_fields = ["name", "prefix", "user__username", "user__first_name", "user__last_name"]
     date_hierarchy = "created_at"
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "expires_on", "revoked_at"]
     readonly_fields = fields
     actions = ["revoke"]
 
