@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test lint format check browser messages clean
+.PHONY: run test lint format check browser messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Every page at 1,000 and 100,000 partnerships against a one-query floor
+# (docs/performance.md); BENCH_ARGS="--postgres postgres://..." adds PostgreSQL.
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Rebuild the translation catalogues (needs gettext); the compiled .mo files are
 # committed, so running the app never needs gettext.
