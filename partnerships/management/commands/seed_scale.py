@@ -108,10 +108,12 @@ ACTIONS_PER_PARTNERSHIP = 10
 # Partnerships made and written together; with their meetings and actions that
 # is about 34 rows each, so memory is bounded by this, not by --partnerships.
 BATCH_SIZE = 2000
-# SQLite page cache for the command's connection, in KiB (SQLite's default is
-# 2 MB): enough for the hot pages of the randomly-filled indexes at 100,000
-# partnerships, well inside the 500 MB the command may use.
-SQLITE_CACHE_KIB = 256 * 1024
+# SQLite page cache for the command's connection, in KiB. With SQLite's default
+# (2 MB) a third of the time at 100,000 partnerships went into reading back and
+# writing out index pages (system time 31 s of 112 s); 64 MB and 256 MB took the
+# same CPU time (84 s), peaking at 173 MB and 401 MB: 128 MB, well inside the
+# 500 MB the command may use.
+SQLITE_CACHE_KIB = 128 * 1024
 
 
 def recompute_stored_columns(partnerships: QuerySet[Partnership], *, today: datetime.date) -> None:
