@@ -23,7 +23,7 @@ import argparse
 import datetime
 import json
 import os
-import resource
+import re
 import shutil
 import subprocess
 import sys
@@ -141,14 +141,14 @@ def prepare(target: Target, data_dir: Path, *, reseed: bool) -> dict:
     _manage(env, "migrate", "--noinput", "-v0")
     print(f"{target.name}: seeding {target.size} partnerships…", flush=True)
     started = time.perf_counter()
-    _manage(env, "seed_scale", "--partnerships", str(target.size), capture=False)
+    out = _manage(env, "seed_scale", "--partnerships", str(target.size))
     seconds = time.perf_counter() - started
-    # The largest child so far: the seeding one (migrate and the shell are smaller).
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(out.strip())
+    peak = re.search(r"peak memory (\d+) MB", out)  # seed_scale's own getrusage()
     seeded = {
         "partnerships": target.size,
         "seconds": round(seconds, 1),
-        "peak_rss_mb": round(peak_mb),
+        "peak_rss_mb": int(peak.group(1)) if peak else None,
         "seeded_on": datetime.date.today().isoformat(),
         "commit": _commit(),
     }

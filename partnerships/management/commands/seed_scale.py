@@ -40,6 +40,7 @@ import argparse
 import contextlib
 import datetime
 import random
+import resource
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -317,10 +318,12 @@ class Command(BaseCommand):
         self._phase("ANALYZE")
         elapsed = time.perf_counter() - started
         rows = sum(writer.rows_written for writer in self.writers.values())
+        # The process's peak resident memory (Linux reports it in KiB).
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {partnerships} partnerships with their meetings and actions "
-                f"({rows} rows) in {elapsed:.1f} s."
+                f"({rows} rows) in {elapsed:.1f} s; peak memory {peak_mb} MB."
             )
         )
 
