@@ -210,30 +210,31 @@ def table(results: dict[str, dict[int | None, dict]]) -> str:
             [f"{backend} × {_size(sizes[0])}"] if len(sizes) > 1 else []
         )
     rule += ["---:"] * (len(header) - 2)
-    first = next(iter(results.values()))
-    labels = [(p["label"], p["persona"]) for p in next(iter(first.values()))["pages"]]
+    keys: dict[tuple[str, str], None] = {}  # every page, in the order first measured
+    indexed: dict[str, dict] = {}
+    for backend, by_size in results.items():
+        for size, result in by_size.items():
+            for page in result["pages"]:
+                keys.setdefault((page["label"], page["persona"]))
+                indexed[backend, size, page["label"], page["persona"]] = page
     rows = [["**floor: bare view, one query**", "anonymous"]]
     for by_size in results.values():
         floors = [by_size[s]["floor"] for s in by_size]
         rows[0].append(str(floors[0]["queries"]))
         rows[0] += [f"{_ms(f['median'])} ({_ms(f['p95'])})" for f in floors]
         rows[0] += ["1×"] + ([""] if len(floors) > 1 else [])
-    for index, (label, persona) in enumerate(labels):
+    for label, persona in keys:
         row = [label, persona]
-        for by_size in results.values():
-            pages = [by_size[s]["pages"][index] for s in by_size]
-            counts = sorted({p["queries"] for p in pages})
-            row.append(
-                "/".join(str(c) for c in [p["queries"] for p in pages])
-                if len(counts) > 1
-                else str(counts[0])
-            )
-            row += [f"{_ms(p['median'])} ({_ms(p['p95'])})" for p in pages]
-            largest = pages[-1]
-            floor = list(by_size.values())[-1]["floor"]["median"]
-            row.append(_ratio(largest["median"] / floor))
+        for backend, by_size in results.items():
+            pages = [indexed.get((backend, size, label, persona)) for size in by_size]
+            counts = [str(p["queries"]) if p else "—" for p in pages]
+            row.append(counts[0] if len(set(counts)) == 1 else "/".join(counts))
+            row += [f"{_ms(p['median'])} ({_ms(p['p95'])})" if p else "—" for p in pages]
+            largest, floor = pages[-1], list(by_size.values())[-1]["floor"]["median"]
+            row.append(_ratio(largest["median"] / floor) if largest else "—")
             if len(pages) > 1:
-                row.append(_ratio(largest["median"] / pages[0]["median"]))
+                both = largest and pages[0]
+                row.append(_ratio(largest["median"] / pages[0]["median"]) if both else "—")
         rows.append(row)
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]

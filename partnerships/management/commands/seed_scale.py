@@ -548,12 +548,14 @@ class Command(BaseCommand):
         on, stamp, adapt = self.days.date, self.days.stamp, self.days.adapt
         stages = Stage.values
         stage_thresholds = [30, 50, 75, 95]  # cumulative weights 30, 20, 25, 20, 5 (of 100)
-        statuses = [Status.ACTIVE] * 7 + [Status.ON_HOLD, Status.CONCLUDED, Status.ABANDONED]
+        statuses = [Status.ACTIVE] * 7 + [Status.ON_HOLD, Status.CONCLUDED]
+        if self.reason_ids:  # an abandoned partnership needs a reason (a constraint)
+            statuses.append(Status.ABANDONED)
         currencies = [Currency.EUR, Currency.EUR, Currency.CNY, Currency.USD]
         kinds, roles = PartnershipKind.values, PartyRole.values
         notices = [None, 30, 90, 180]
         owners, orgs, sectors = self.owner_ids, self.org_ids, self.sector_ids
-        reasons = self.reason_ids or [None]
+        reasons = self.reason_ids
         meeting_kinds = MeetingKind.values
         action_statuses = [ActionStatus.OPEN] * 4 + [
             ActionStatus.IN_PROGRESS,
