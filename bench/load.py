@@ -340,9 +340,10 @@ def run(base: str, setup: dict, args: argparse.Namespace) -> tuple[Stats, float]
 
 def report(stats: Stats, seconds: float, args: argparse.Namespace) -> str:
     lines = [
-        f"{args.users} users for {seconds:.0f} s through "
+        f"{args.users} users sending requests for {args.seconds:.0f} s through "
         + (args.url or f"gunicorn ({args.workers} sync workers)")
-        + f", load average {os.getloadavg()[0]:.1f} at the end",
+        + f" (the last answer came {seconds:.0f} s after the start), "
+        + f"load average {os.getloadavg()[0]:.1f} at the end",
         "",
         "| request | requests | failures | p50 ms | p95 ms | p99 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

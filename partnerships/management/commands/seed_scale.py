@@ -6,8 +6,8 @@ sectors, countries and dates. About one partnership in four has gone quiet: its
 last stage move, meeting and action lie 100 to 700 days back, so the stalled
 report and the board's "days since last activity" have something to show.
 
-How it stays fast and linear (100,000 partnerships, about 3.4 million rows, in
-well under two minutes on SQLite; figures in docs/performance.md):
+How it stays fast and linear (100,000 partnerships, 3.2 million rows, in under
+two minutes on SQLite, with bounded memory; figures in docs/performance.md):
 
 - Partnerships are made a batch at a time (``--batch-size``), each with its stage
   history, parties, sectors, meetings and actions, and the batch is written
