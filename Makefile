@@ -13,7 +13,7 @@ unexport PYTHONDONTWRITEBYTECODE
 
 PROD_ENV := DJANGO_DEBUG=false
 
-.PHONY: run test fuzz lint format check messages clean serve serve-check
+.PHONY: run test fuzz lint format check messages bench clean serve serve-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Every page at 1,000 and 100,000 partnerships against a one-query floor
+# (docs/performance.md); BENCH_ARGS="--postgres postgres://..." adds PostgreSQL.
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Rebuild the translation catalogues (needs gettext); the compiled .mo files are
 # committed, so running the app never needs gettext.
