@@ -132,6 +132,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.context_processors.roles",
             ],
+            # Every template's |date writes "1er décembre" in French
+            # (partnerships.dates).
+            "builtins": ["partnerships.templatetags.dates"],
         },
     },
 ]
@@ -212,8 +215,10 @@ AXES_HTTP_RESPONSE_CODE = 429
 # `manage.py axes_reset_logs --age 90` from cron keeps the list short), and
 # lock-outs are logged as warnings.
 LOGIN_URL = "login"
+# Filters left empty say what they mean, not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 COUNTRIES_FIRST = ["CN", "FR"]
-COUNTRIES_FIRST_REPEAT = True
+COUNTRIES_FIRST_REPEAT = False  # China and France first, and only there
 FORM_RENDERER = "partnerships.rendering.FormRenderer"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

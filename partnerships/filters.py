@@ -47,6 +47,10 @@ class OrderingFilter(filters.OrderingFilter):
     """django-filter formats "Title (descending)" once, at import, in English:
     here it is formatted when shown, in the language of the request."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Default order"))
+        super().__init__(*args, **kwargs)
+
     def build_choices(self, fields, labels):
         choices = super().build_choices(fields, labels)
         descending = lazy(lambda label: str(self.descending_fmt) % label, str)
@@ -67,6 +71,7 @@ class UserChoiceFilter(filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", lambda request: User.objects.all())
+        kwargs.setdefault("empty_label", _("Anyone"))
         super().__init__(*args, **kwargs)
 
     @property
@@ -103,7 +108,7 @@ class YesNoField(forms.NullBooleanField):
     """Yes, no, or not set; anything else is an error (Django's yes/no field
     reads an unknown value as "not set", which would ignore the filter)."""
 
-    widget = forms.Select(choices=[("", "---------"), *BOOLEAN_CHOICES])
+    widget = forms.Select(choices=[("", _("Any")), *BOOLEAN_CHOICES])
     default_error_messages = {"invalid": _("Choose yes or no.")}
 
     def to_python(self, value):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from partnerships import lifecycle
+from partnerships.dates import format_date
 from partnerships.models import (
     Action,
     ActionSide,
@@ -82,8 +83,8 @@ def in_renewal_window(today: datetime.date) -> QuerySet:
 def _renewal_action(partnership: Partnership) -> Action:
     values = {
         "title": partnership.title,
-        "end": partnership.end_date.isoformat(),
-        "due": partnership.renewal_due_on.isoformat(),
+        "end": format_date(partnership.end_date),
+        "due": format_date(partnership.renewal_due_on),
         "days": partnership.renewal_notice_days or 0,
     }
     if partnership.renews_tacitly:
@@ -114,7 +115,11 @@ def _renewal_action(partnership: Partnership) -> Action:
 def create_renewal_actions(*, today: datetime.date) -> list[Action]:
     """One "prepare the renewal" action, for its owner, per partnership in its
     renewal window; never twice for the same partnership and end date."""
-    candidates = list(in_renewal_window(today).order_by("renewal_due_on", "pk"))
+    candidates = list(
+        in_renewal_window(today)
+        .select_related("owner__crm_profile")
+        .order_by("renewal_due_on", "pk")
+    )
     if not candidates:
         return []
     keys = {renewal_key(p): p for p in candidates}
@@ -124,10 +129,11 @@ def create_renewal_actions(*, today: datetime.date) -> list[Action]:
         )
     )
     created = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for key, partnership in keys.items():
-            if key in existing:
-                continue
+    for key, partnership in keys.items():
+        if key in existing:
+            continue
+        # Written for its owner: in their language, with their dates.
+        with translation.override(preferred_language(partnership.owner)):
             action = _renewal_action(partnership)
             action._change_reason = gettext_noop("Renewal window opened")  # shown translated
             try:

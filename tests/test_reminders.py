@@ -212,11 +212,36 @@ def test_a_partnership_entering_its_renewal_window_gets_one_action(work, owner):
     assert action.due_date == D(2026, 7, 2)
     assert action.priority == "high"
     assert action.title == (
-        f"Tacit renewal: decide before {D(2026, 7, 2)} whether to renew “Chambéry – Zhangjiakou”"
+        f"Tacit renewal: decide before {written(D(2026, 7, 2))} whether to renew "
+        "“Chambéry – Zhangjiakou”"
     )
     assert "renews automatically" in action.details
     assert "created 1 renewal action(s)" in output
     assert not Action.objects.filter(partnership=work["far"], automation_key__isnull=False)
+
+
+FRENCH_MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def test_a_renewal_action_is_written_in_its_owners_language_with_french_dates(db, owner):
+    UserProfile.objects.for_user(owner).choose_language("fr")
+    # Decided on the first of next month, ending thirty days later.
+    first = (TODAY.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    end = first + datetime.timedelta(days=30)
+    factories.PartnershipFactory(
+        title="Amiens – Zhengzhou", owner=owner, end_date=end, renewal_notice_days=30
+    )
+
+    _send()
+
+    action = Action.objects.get(automation_key__startswith="renewal:")
+    due = f"1er {FRENCH_MONTHS[first.month - 1]} {first.year}"
+    assert action.title == "Préparer le renouvellement de «\u202fAmiens – Zhengzhou\u202f»"
+    assert f"doit être décidé au plus tard le {due}" in action.details
+    assert f"{end.day} {FRENCH_MONTHS[end.month - 1]} {end.year}" in action.details
 
 
 def test_the_renewal_action_is_created_once(work, frozen_today):

@@ -165,7 +165,7 @@ class CountryCodeField(serializers.ChoiceField):
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every country once (COUNTRIES_FIRST lists China and France twice)."""
+    """Every country once, China and France first (COUNTRIES_FIRST)."""
     return list(dict.fromkeys((country.code, str(country.name)) for country in countries))
 
 

@@ -8,7 +8,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
-from partnerships import permissions
+from partnerships import humanize, permissions
 from partnerships.models import Stage
 
 register = template.Library()
@@ -69,6 +69,30 @@ def days_since(day) -> int | None:
     if hasattr(day, "date"):
         day = timezone.localtime(day).date()
     return (timezone.localdate() - day).days
+
+
+@register.filter
+def days_ago(days: int | None) -> str:
+    """``3378|days_ago`` -> "9 years ago" (partnerships.humanize)."""
+    return humanize.ago(days)
+
+
+@register.filter
+def days_ahead(days: int) -> str:
+    """``45|days_ahead`` -> "in 6 weeks"."""
+    return humanize.ahead(days)
+
+
+@register.filter
+def days_late(days: int) -> str:
+    """``-400|days_late`` -> "13 months late" (the sign is ignored)."""
+    return humanize.late(days)
+
+
+@register.filter
+def days_span(days) -> str:
+    """``1837|days_span`` -> "5 years"; accepts the reports' float medians."""
+    return humanize.span(round(float(days)))
 
 
 @register.filter

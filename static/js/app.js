@@ -87,11 +87,25 @@
     });
   }
 
+  // A moment as the page's language writes it, like the server's dates:
+  // "1 December 2026, 19:14" in English, "1er décembre 2026 à 19:14" in French.
+  function writtenDate(moment) {
+    var lang = document.documentElement.lang || "en";
+    var locale = lang === "en" ? "en-GB" : lang;
+    var french = lang.indexOf("fr") === 0;
+    var parts = new Intl.DateTimeFormat(locale, {
+      day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit"
+    }).formatToParts(moment);
+    return parts.map(function (part) {
+      return french && part.type === "day" && part.value === "1" ? "1er" : part.value;
+    }).join("");
+  }
+
   function offerRestore(form, key, data) {
     var banner = document.createElement("div");
     banner.className = "message info";
     banner.setAttribute("role", "status");
-    var when = new Date(data.savedAt).toLocaleString(document.documentElement.lang || undefined);
+    var when = writtenDate(new Date(data.savedAt));
     banner.textContent = t("You have unsaved changes from") + " " + when + ". ";
     var yes = document.createElement("button");
     yes.type = "button";
