@@ -29,8 +29,11 @@
           if (!hasName(el)) el.setAttribute("aria-label", label);
         });
       });
+      // The "Delete?" column is the last one, and its header has no class.
+      var heads = table.querySelectorAll("thead th");
+      var deleteLabel = heads.length ? heads[heads.length - 1].textContent.trim() : "";
       table.querySelectorAll("td.delete input[type=checkbox]").forEach(function (el) {
-        if (!hasName(el)) el.setAttribute("aria-label", el.title || "Delete");
+        if (!hasName(el) && deleteLabel) el.setAttribute("aria-label", deleteLabel);
       });
     });
   }
