@@ -123,6 +123,17 @@
     form.insertBefore(banner, form.firstChild);
   }
 
+  // In a long form, Enter in a one-line field does not send the whole form
+  // half filled in (pickers use Enter to choose; buttons still submit).
+  function enterDoesNotSubmit(form) {
+    form.addEventListener("keydown", function (event) {
+      var el = event.target;
+      if (event.key !== "Enter" || el.tagName !== "INPUT") return;
+      if (["submit", "button", "checkbox", "radio", "file"].indexOf(el.type) !== -1) return;
+      event.preventDefault();
+    });
+  }
+
   function keepDrafts(form) {
     var key = PREFIX + form.dataset.keepDraft;
     var stored = null;
@@ -156,7 +167,10 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form[data-keep-draft]").forEach(keepDrafts);
+    document.querySelectorAll("form[data-keep-draft]").forEach(function (form) {
+      keepDrafts(form);
+      enterDoesNotSubmit(form);
+    });
     // On a phone, the filter panel starts folded so the results come first.
     if (window.matchMedia("(max-width: 900px)").matches) {
       document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (d) {
