@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -78,6 +79,8 @@ def _meeting_form_page(request: HttpRequest, meeting: Meeting | None) -> HttpRes
     if meeting is None:
         initial = {
             "status": request.GET.get("status", MeetingStatus.HELD),
+            # Most meetings are logged on the day they happen.
+            "start_date": timezone.localdate(),
             "attendees": [request.user.pk],
         }
         for name in ("parent", "partnerships", "organizations"):

@@ -31,6 +31,12 @@
         var remove = row.querySelector('input[type="checkbox"][name$="-DELETE"]');
         if (remove) remove.checked = true;
         row.classList.add("is-removed");
+        // The removed row's button disappears: keep keyboard users in the
+        // formset, on its "add" button, rather than at the top of the page.
+        var container = row.closest("[data-formset]");
+        var adder = container && document.querySelector(
+          '[data-formset-add="' + container.dataset.formset + '"]');
+        if (adder) adder.focus();
       });
     });
   }
