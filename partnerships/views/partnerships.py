@@ -324,7 +324,8 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, _("Document added."))
-            return redirect(partnership)
+            # Back where the new document is listed, not at the top of a long page.
+            return redirect(f"{partnership.get_absolute_url()}#documents-title")
     return render(
         request,
         "partnerships/document_form.html",

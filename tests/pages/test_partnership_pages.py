@@ -793,6 +793,7 @@ def test_a_teammate_uploads_a_pdf_with_its_signatories(teammate, partnership, co
 
     document = Document.objects.get()
     assert response.status_code == 302
+    assert response["Location"] == f"/partnerships/{partnership.pk}/#documents-title"
     assert (document.title, document.original_name, document.content_type, document.size) == (
         "Cooperation agreement",
         "Accord signé.pdf",
