@@ -2,8 +2,8 @@
 
 "3378 days ago" is what a computer says; a person says "9 years ago". The
 unit grows with the number: days up to two weeks, then weeks up to two months,
-then months up to two years, then years. Counts are rounded down, so
-"9 years ago" is never more than the truth ("nearly ten years" is still 9).
+then months up to two years, then years, each rounded to the nearest: 365
+days are "12 months", 1,095 days "3 years", 3,378 days "9 years".
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ def span(days: int) -> str:
     if days < 14:
         return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     if days < 60:
-        weeks = days // 7
+        weeks = round(days / 7)
         return ngettext("%(count)d week", "%(count)d weeks", weeks) % {"count": weeks}
     if days < 730:
-        months = int(days // DAYS_PER_MONTH)
+        months = round(days / DAYS_PER_MONTH)
         return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
-    years = int(days // DAYS_PER_YEAR)
+    years = round(days / DAYS_PER_YEAR)
     return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
 
 

@@ -159,6 +159,13 @@ def can_view_reports(user: User) -> bool:
     return is_manager(user)
 
 
+@rule(_("The team's work is for managers."))
+def can_oversee_team(user: User) -> bool:
+    """Managers see everyone's pending work: on "My work" (the team view) and
+    as the first view of the action list."""
+    return is_manager(user)
+
+
 @rule(_("Exports are for managers."))
 def can_export(user: User) -> bool:
     return is_manager(user)

@@ -31,10 +31,12 @@ def _action_or_404(request: HttpRequest, pk: int) -> Action:
 @staff_required
 def action_list(request: HttpRequest) -> HttpResponse:
     if not request.GET:
-        # "My work to do" is where people start; the URL says so, to share it.
-        return redirect(
-            f"{request.path}?{urlencode({'owner': request.user.pk, 'pending': 'true'})}"
-        )
+        # Staff start on their own work to do, managers on everyone's; the
+        # URL says which, to share it.
+        start = {"pending": "true"}
+        if not permissions.can_oversee_team(request.user):
+            start = {"owner": request.user.pk, **start}
+        return redirect(f"{request.path}?{urlencode(start)}")
     listing = filtered_page(
         request,
         ActionFilter,

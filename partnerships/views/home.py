@@ -6,17 +6,22 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from partnerships import permissions
 from partnerships.models import Action, Meeting, Partnership, Stage, Status
+from partnerships.reports import stalled_after_days
 from partnerships.views.access import staff_required
 
 RENEWAL_HORIZON_DAYS = 90
 RECENT_MEETING_DAYS = 30
+# The team view lists this many people, those with the most overdue work first.
+TEAM_SHOWN = 8
 # Each section shows its first few rows and links to the full filtered list.
 SHOWN = 5
 # Beyond this, a section says "1,000+" rather than count every row.
@@ -115,6 +120,80 @@ def my_work(user, today: datetime.date) -> dict:
     }
 
 
+@dataclass
+class OwnerWork:
+    owner: object
+    overdue: int
+    due_soon: int
+
+    @property
+    def overdue_url(self) -> str:
+        return f"{reverse('actions:list')}?{urlencode({'owner': self.owner.pk, 'overdue': 'true'})}"
+
+    @property
+    def pending_url(self) -> str:
+        return f"{reverse('actions:list')}?{urlencode({'owner': self.owner.pk, 'pending': 'true'})}"
+
+
+def team_work(today: datetime.date) -> dict:
+    """A manager's view of the team on "My work": overdue and due-soon work by
+    owner, stalled partnerships, and renewals to decide, each bounded (two
+    queries a part)."""
+    week = today + datetime.timedelta(days=7)
+    by_owner = list(
+        Action.objects.pending()
+        .filter(due_date__lte=week)
+        .order_by()
+        .values("owner")
+        .annotate(
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            due_soon=Count("pk", filter=Q(due_date__gte=today)),
+        )
+        .order_by("-overdue", "-due_soon", "owner")[:TEAM_SHOWN]
+    )
+    people = get_user_model().objects.in_bulk([row["owner"] for row in by_owner])
+    since = today - datetime.timedelta(days=stalled_after_days())
+    horizon = today + datetime.timedelta(days=RENEWAL_HORIZON_DAYS)
+    partnerships_url = reverse("partnerships:list")
+    return {
+        "owners": [
+            OwnerWork(owner=people[row["owner"]], overdue=row["overdue"], due_soon=row["due_soon"])
+            for row in by_owner
+            if row["owner"] in people
+        ],
+        "all_pending_url": f"{reverse('actions:list')}?pending=true",
+        "stalled_days": stalled_after_days(),
+        "stalled": Section.of(
+            Partnership.objects.open()
+            .filter(last_activity_on__lte=since)
+            .select_related("owner")
+            .order_by("last_activity_on", "pk"),
+            url=f"{reverse('reports')}#stalled",
+        ),
+        "renewals": Section.of(
+            Partnership.objects.open()
+            .renewal_due_between(today - datetime.timedelta(days=30), horizon)
+            .filter(end_date__gte=today)
+            .select_related("owner")
+            .order_by("renewal_due_on", "pk"),
+            url=f"{partnerships_url}?"
+            + urlencode(
+                {
+                    "status": Status.open(),
+                    "renewal_due_before": horizon.isoformat(),
+                    "end_after": today.isoformat(),
+                    "ordering": "end_date",
+                },
+                doseq=True,
+            ),
+        ),
+    }
+
+
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", my_work(request.user, timezone.localdate()))
+    today = timezone.localdate()
+    context = my_work(request.user, today)
+    if permissions.can_oversee_team(request.user):
+        context["team"] = team_work(today)
+    return render(request, "home.html", context)

@@ -138,7 +138,7 @@ def test_my_work_lists_renewals_of_my_partnerships_coming_due(owner, my_work):
     titles = re.findall(r'class="item-title" href="[^"]*">([^<]*)</a>', renewals)
     assert titles == ["Decision overdue", "Decide this month", "As a teammate"]
     assert "decision 10 days late" in renewals
-    assert "decide in 2 weeks" in renewals  # 20 days
+    assert "decide in 3 weeks" in renewals  # 20 days
 
 
 def test_my_work_lists_the_meetings_i_logged_or_attended_recently(owner, my_work):
@@ -249,3 +249,58 @@ def test_my_work_makes_as_many_queries_for_thousands_of_rows_as_for_a_few(
 
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(8 + 3):
         client.get("/")
+
+
+# A manager's team view ---------------------------------------------------------------------
+
+
+def test_a_manager_sees_the_teams_overdue_and_due_soon_work_by_owner(manager, my_work):
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(manager).get("/").content.decode()
+
+    team = section(page, "team-work-title")
+    rows = re.findall(r'<td class="col-title"><a href="[^"]*">([^<]+)</a>', team)
+    # The owner has two overdue actions and two due in the next 7 days (today
+    # and in a week); the teammate one overdue.
+    assert rows == ["Olivia Owner", "Tom Teammate"]
+    assert re.search(r'overdue=true">2</a>.*?<td class="num"[^>]*>2</td>', team, re.S)
+    assert "All pending work" in team
+
+
+def test_a_manager_sees_stalled_partnerships_and_renewals_to_decide_of_everyone(manager, my_work):
+    with time_machine.travel(NOW, tick=False):
+        quiet = factories.PartnershipFactory(title="Quiet for a year", owner=manager)
+        type(quiet).objects.filter(pk=quiet.pk).update(last_activity_on=days(-365))
+        page = client_for(manager).get("/").content.decode()
+
+    assert "Quiet for a year" in section(page, "team-stalled-title")
+    assert "last activity 12 months ago" in section(page, "team-stalled-title")
+    renewals = section(page, "team-renewals-title")
+    assert "Someone else&#x27;s renewal" in renewals and "Decision overdue" in renewals
+    assert "Concluded renewal" not in renewals
+
+
+def test_staff_see_no_team_view(owner, my_work):
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(owner).get("/").content.decode()
+
+    assert 'id="team-title"' not in page
+
+
+def test_a_managers_work_page_makes_as_many_queries_for_a_busy_team(
+    manager, owner, busy, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    client.get("/")  # the session is set up
+
+    # My own work (8 + 3 counts), then the team: owners and their names, and
+    # the stalled and renewal sections with their counts.
+    with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(8 + 3 + 6):
+        client.get("/")
+
+
+def test_the_action_list_opens_on_everyones_pending_work_for_a_manager(manager, owner):
+    assert client_for(manager).get("/actions/")["Location"] == "/actions/?pending=true"
+    assert client_for(owner).get("/actions/")["Location"] == (
+        f"/actions/?owner={owner.pk}&pending=true"
+    )
