@@ -394,8 +394,8 @@ class OrganizationFilter(filters.FilterSet):
     )
     ordering = OrderingFilter(
         label=_("Sort by"),
-        fields=[("name", "name"), ("country", "country"), ("created_at", "created")],
-        field_labels={"name": _("Name"), "country": _("Country"), "created_at": _("Created")},
+        fields=[("name_key", "name"), ("country", "country"), ("created_at", "created")],
+        field_labels={"name_key": _("Name"), "country": _("Country"), "created_at": _("Created")},
     )
 
     class Meta:

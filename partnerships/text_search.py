@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -58,3 +58,42 @@ def condition(query: str | None, *, field: str = "search_text") -> Q:
 def matching(queryset: QuerySet, query: str | None, *, field: str = "search_text") -> QuerySet:
     """Rows whose ``field`` contains every word of ``query``."""
     return queryset.filter(condition(query, field=field))
+
+
+# How well a row's names match a search, best first.
+EXACT, PREFIX, OTHER = 0, 1, 2
+
+
+def match_rank(query: str | None, *, field: str = "search_text") -> Case | Value:
+    """``EXACT`` when one of the row's names (a line of ``field``: its name,
+    local name, romanization...) is the query, ``PREFIX`` when one starts
+    with it, ``OTHER`` when the query is only somewhere inside: "张家口"
+    finds the city 张家口市 (a prefix) before a company whose name merely
+    contains it."""
+    wanted = normalize(query)
+    if not wanted:
+        return Value(OTHER)
+    exact = (
+        Q(**{field: wanted})
+        | Q(**{f"{field}__startswith": f"{wanted}\n"})
+        | Q(**{f"{field}__endswith": f"\n{wanted}"})
+        | Q(**{f"{field}__contains": f"\n{wanted}\n"})
+    )
+    prefix = Q(**{f"{field}__startswith": wanted}) | Q(**{f"{field}__contains": f"\n{wanted}"})
+    return Case(
+        When(exact, then=Value(EXACT)),
+        When(prefix, then=Value(PREFIX)),
+        default=Value(OTHER),
+        output_field=IntegerField(),
+    )
+
+
+def best_first(
+    queryset: QuerySet, query: str | None, *ordering: str, field: str = "search_text"
+) -> QuerySet:
+    """``queryset`` with exact names first, then prefixes, then the rest; within
+    each, by ``ordering`` (the queryset's or the model's by default)."""
+    ordering = ordering or tuple(queryset.query.order_by or queryset.model._meta.ordering)
+    return queryset.alias(match_rank=match_rank(query, field=field)).order_by(
+        "match_rank", *ordering
+    )

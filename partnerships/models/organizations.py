@@ -127,7 +127,10 @@ class Organization(ParentLoopMixin, TimeStampedModel):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        ordering = ["name"]
+        # As a French reader sorts names: accents, case, spaces and punctuation
+        # ignored ("Aéroports de Lyon" before "Auvergne-Rhône-Alpes"), the same
+        # on SQLite and PostgreSQL whatever the database's collation.
+        ordering = ["name_key", "name"]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

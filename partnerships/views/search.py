@@ -59,7 +59,7 @@ def search_everything(user, query: str) -> list[dict]:
     results = []
     for kind, queryset, list_url in groups:
         matches = permissions.visible(user, queryset).search(query)
-        rows = list(sorted_after_scan(matches)[:GROUP_SIZE])
+        rows = list(sorted_after_scan(text_search.best_first(matches, query))[:GROUP_SIZE])
         total = (
             len(rows) if len(rows) < GROUP_SIZE else matches.order_by()[: COUNT_LIMIT + 1].count()
         )
@@ -105,7 +105,9 @@ def _lookup_rows(kind: str, query: str, user, params) -> list[dict]:
     if kind == "users":
         return _user_rows(query)
     if kind == "organizations":
-        rows = Organization.objects.search(query).select_related("parent").order_by("name")
+        rows = text_search.best_first(
+            Organization.objects.search(query).select_related("parent"), query, "name_key", "name"
+        )
         return [
             {
                 "id": o.pk,
@@ -115,10 +117,11 @@ def _lookup_rows(kind: str, query: str, user, params) -> list[dict]:
             for o in rows[:LOOKUP_SIZE]
         ]
     if kind == "contacts":
-        rows = (
-            Contact.objects.search(query)
-            .select_related("organization")
-            .order_by("-is_active", "name")
+        rows = text_search.best_first(
+            Contact.objects.search(query).select_related("organization"),
+            query,
+            "-is_active",
+            "name",
         )
         organization = parse_id(params.get("organization"))
         if organization is not None:
@@ -128,13 +131,15 @@ def _lookup_rows(kind: str, query: str, user, params) -> list[dict]:
             for c in rows[:LOOKUP_SIZE]
         ]
     if kind == "partnerships":
-        rows = Partnership.objects.visible_to(user).search(query).order_by("-updated_at")
+        rows = text_search.best_first(
+            Partnership.objects.visible_to(user).search(query), query, "-updated_at"
+        )
         return [
             {"id": p.pk, "label": p.title, "detail": p.get_stage_display()}
             for p in rows[:LOOKUP_SIZE]
         ]
     if kind == "meetings":
-        rows = Meeting.objects.search(query).order_by("-start_date")
+        rows = text_search.best_first(Meeting.objects.search(query), query, "-start_date")
         return [
             {"id": m.pk, "label": str(m), "detail": m.get_kind_display()}
             for m in rows[:LOOKUP_SIZE]
