@@ -123,6 +123,7 @@ def create_partnership(
     *,
     by: User,
     stage_since: datetime.date | None = None,
+    stage_note: str = "",
     team: Iterable[User] = (),
     sectors: Iterable[Sector] = (),
     parties: Sequence[Party] = (),
@@ -132,6 +133,7 @@ def create_partnership(
 
     ``stage_since`` is when it entered that stage (today by default); it may be
     in the past for a partnership recorded after the fact, never in the future.
+    ``stage_note`` is recorded with that first stage (what it is based on).
     """
     if partnership.pk is not None:
         raise InvalidTransition(_("This partnership has already been created."))
@@ -150,6 +152,7 @@ def create_partnership(
         to_stage=partnership.stage,
         effective_date=effective_date,
         changed_by=by,
+        note=(stage_note or "").strip(),
     )
     partnership.team.set(team)
     partnership.sectors.set(sectors)
