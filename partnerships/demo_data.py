@@ -822,8 +822,9 @@ def partnership(key: str, title: str, kind: str, stages: list, parties: list, **
 
 S, P = "signatory", "partner"
 
-# Stage history: (stage, effective date, note); a date from the day of loading
-# when a number. Where the source gives no day, the note says so.
+# Stage history: (stage, effective date, note[, precision]); a date from the day
+# of loading when a number. Where the source gives no day, the precision and the
+# note say so.
 PARTNERSHIPS = [
     partnership(
         "ara_hebei", "Auvergne-Rhône-Alpes – Hebei cooperation agreement", "institutional",
@@ -843,7 +844,7 @@ PARTNERSHIPS = [
     ),
     partnership(
         "chambery_zjk", "Chambéry – Zhangjiakou cooperation", "institutional",
-        [("letter_of_intent", MISSION_2017, f"Letter of intent; {NO_DAY_FEB_2017}."),
+        [("letter_of_intent", MISSION_2017, f"Letter of intent; {NO_DAY_FEB_2017}.", "month"),
          ("agreement", D(2018, 11, 29), "Cooperation agreement signed in Chambéry.")],
         [("chambery", S), ("zhangjiakou", S), ("usmb", P), ("technolac", P),
          ("grand_revard", P), ("feclaz", P), ("french_tech", P)],
@@ -876,7 +877,7 @@ PARTNERSHIPS = [
         "poma_thaiwoo", "POMA – Beijing Raissun: ski lifts for Thaiwoo", "commercial",
         [("letter_of_intent", MISSION_2017, "The delegation took part in the signing of "
           f"agreements and letters of intent, such as POMA with the Thaiwoo ski resort; "
-          f"{NO_DAY_FEB_2017}."),
+          f"{NO_DAY_FEB_2017}.", "month"),
          ("contract", D(2017, 4, 3), "Strategic contract reported as signed in the "
           "Grenoble-Isère news of 3 April 2017; the source gives no signing day.")],
         [("poma", S), ("raissun", S), ("thaiwoo", P)],
@@ -893,7 +894,7 @@ PARTNERSHIPS = [
     partnership(
         "mnd_snowland", "MND – Snowland turnkey contract", "commercial",
         [("contract", MISSION_2017, f"Contract announced by MND's joint venture with CCZMMA; "
-          f"{NO_DAY_FEB_2017}.")],
+          f"{NO_DAY_FEB_2017}.", "month")],
         [("mnd", S), ("cczmma", S), ("snowland", P)],
         sectors=["mountain-winter-sports"], team=["manager"],
         value=("110000000", "EUR", "turnkey construction contract"),
@@ -908,7 +909,7 @@ PARTNERSHIPS = [
     ),
     partnership(
         "chamonix_yanqing", "Chamonix – Yanqing cross-tourism agreement", "institutional",
-        [("agreement", MISSION_2017, f"Cooperation agreement; {NO_DAY_FEB_2017}.")],
+        [("agreement", MISSION_2017, f"Cooperation agreement; {NO_DAY_FEB_2017}.", "month")],
         [("chamonix", S), ("yanqing", S)],
         sectors=["tourism-hospitality"], signed_on=MISSION_2017, precision="month",
         origin="chambery_mission_2017", discussed=["chambery_mission_2017"],
@@ -920,7 +921,7 @@ PARTNERSHIPS = [
     partnership(
         "ruijin", "Ruijin hospital – Lyon and Grenoble university hospitals", "health",
         [("renewal", MISSION_2017, "Renewal of the partnership during the Region's mission to "
-          "Shanghai and Beijing, reported on 3 April 2017; February 2017, no day given.")],
+          "Shanghai and Beijing, reported on 3 April 2017; February 2017, no day given.", "month")],
         [("ruijin", S), ("hcl", S), ("chuga", S)],
         sectors=["health"], owner="mei", signed_on=MISSION_2017, precision="month",
         origin="region_mission_2017", discussed=["region_mission_2017"],
@@ -942,7 +943,7 @@ PARTNERSHIPS = [
     partnership(
         "amiens_zhengzhou", "Amiens – Zhengzhou economic and technological cooperation",
         "institutional",
-        [("agreement", D(2018, 1, 1), "Signed in 2018; the source gives the year only.")],
+        [("agreement", D(2018, 1, 1), "Signed in 2018; the source gives the year only.", "year")],
         [("amiens_metropole", S), ("amiens_cluster", S), ("upjv", S), ("zhengzhou", S)],
         sectors=["higher-education-research"], owner="mei", team=["manager"],
         signed_on=D(2018, 1, 1), precision="year",
@@ -954,7 +955,7 @@ PARTNERSHIPS = [
     partnership(
         "zz_hub", "Zhengzhou International Hub – partnership study", "commercial",
         [("prospect", D(2019, 8, 1), "Reported in the Amiens article of August 2019 (no day "
-          "given): ZIH came to Amiens to study the possibility of a partnership.")],
+          "given): ZIH came to Amiens to study the possibility of a partnership.", "month")],
         [("zz_hub", P), ("amiens_cluster", P)],
         sectors=["transport-aviation"], owner="mei", discussed=["zz_delegation_2019"],
         source=AMIENS_2019,
@@ -965,7 +966,7 @@ PARTNERSHIPS = [
     partnership(
         "yutong", "Yutong – partnership study", "commercial",
         [("prospect", D(2019, 8, 1), "Reported in the Amiens article of August 2019 (no day "
-          "given): Yutong came to Amiens to study the possibility of a partnership.")],
+          "given): Yutong came to Amiens to study the possibility of a partnership.", "month")],
         [("yutong", P), ("amiens_cluster", P)],
         sectors=["transport-aviation"], owner="mei", team=["julien"],
         discussed=["zz_delegation_2019"], source=AMIENS_2019,

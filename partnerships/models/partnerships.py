@@ -533,6 +533,8 @@ class StageChange(models.Model):
     from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
     effective_date = models.DateField(_("effective date"))
+    # How much of the effective date is known (a source may give only a month).
+    date_precision = date_precision_field()
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -567,6 +569,10 @@ class StageChange(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(from_stage=F("to_stage")), name="stage_change_moves"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="stage_change_date_precision_valid",
             ),
         ]
         indexes = [

@@ -242,7 +242,7 @@ class Command(BaseCommand):
         return partnerships
 
     def _create_partnership(self, spec: dict) -> Partnership:
-        (first_stage, first_date, first_note), *moves = spec["stages"]
+        (first_stage, first_date, first_note, *first_precision), *moves = spec["stages"]
         amount, currency, value_note = spec["value"] or (None, "EUR", "")
         owner = self.users[spec["owner"]]
         partnership = Partnership(
@@ -269,6 +269,7 @@ class Command(BaseCommand):
             by=owner,
             stage_since=self._day(first_date),
             stage_note=first_note,
+            stage_precision=first_precision[0] if first_precision else "day",
             team=[self.users[u] for u in spec["team"]],
             sectors=[self.sectors[slug] for slug in spec["sectors"]],
             parties=[
@@ -276,13 +277,14 @@ class Command(BaseCommand):
                 for org_key, role in spec["parties"]
             ],
         )
-        for stage, date, note in moves:
+        for stage, date, note, *precision in moves:
             lifecycle.move_stage(
                 partnership,
                 to=stage,
                 by=owner,
                 note=note,
                 effective_date=self._day(date),
+                date_precision=precision[0] if precision else "day",
                 expected_version=partnership.version,
             )
         if spec["status"]:
