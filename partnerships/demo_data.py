@@ -403,6 +403,8 @@ CONTACTS = [
                 AMIENS_2019,
             )
         ],
+        "notes": "The article also calls him « vice-président d'Amiens Métropole » and, in one "
+        "sentence, « Président Amiens Cluster », a title it gives Frédéric Lajoux twice.",
     },
     {
         "key": "lajoux",

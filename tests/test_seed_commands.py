@@ -698,6 +698,18 @@ def test_long_quiet_partnerships_get_no_action_loaded_today(demo):
         assert partnership.last_activity_on < D(2019, 1, 1), title
 
 
+def test_the_documentation_lists_every_record():
+    text = (settings.BASE_DIR / "docs" / "demo-data.md").read_text()
+    names = [
+        *(spec["title"] for spec in demo_data.PARTNERSHIPS),
+        *(spec["title"] for spec in demo_data.MEETINGS + demo_data.ILLUSTRATIVE_MEETINGS),
+        *(spec["title"] for spec in demo_data.ACTIONS),
+        *(spec["name"] for spec in demo_data.CONTACTS + demo_data.ORGANIZATIONS),
+        *(spec["title"] for spec in demo_data.DOCUMENTS),
+    ]
+    assert [name for name in names if f"| {name} |" not in text and name not in text] == []
+
+
 def test_every_demo_stage_history_starts_with_the_first_stage(demo):
     for partnership in Partnership.objects.all():
         first = partnership.stage_changes.first()
