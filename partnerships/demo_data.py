@@ -158,7 +158,10 @@ ORGANIZATIONS = [
         notes="« 1er constructeur mondial de bus », the world's first bus maker (Amiens, August "
         "2019)."),
     org("sichuan", "Sichuan Province", "region", "CN", SOPHIA_2016,
-        local_name="四川省", romanization="Sichuan", aliases="Province du Sichuan"),
+        local_name="四川省", romanization="Sichuan", aliases="Province du Sichuan",
+        notes="The first region of China for attracting foreign investment: more than 2,000 "
+        "research laboratories, 168 incubators and more than 2.8 million high-tech experts "
+        "(Sophia Antipolis blog)."),
     org("chengdu_htz", "Chengdu Hi-tech Industrial Development Zone", "tech_park", "CN",
         SOPHIA_2016, local_name="成都高新技术产业开发区", locality="Chengdu", parent="sichuan",
         aliases="Chengdu Hi-tech Zone\nParc technologique de Chengdu",
@@ -254,7 +257,9 @@ ORGANIZATIONS = [
     org("banque_postale", "La Banque Postale", "company", "FR", AMIENS_2019),
     org("sophia", "Sophia Antipolis", "tech_park", "FR", SOPHIA_2016,
         locality="Sophia Antipolis", aliases="Technopole Sophia Antipolis",
-        sectors=["digital-smart-city"]),
+        sectors=["digital-smart-city"],
+        notes="The Côte d'Azur wants China to be its first foreign investor by 2020 (Sophia "
+        "Antipolis blog)."),
     org("fondation_sophia", "Fondation Sophia Antipolis", "cluster", "FR", SOPHIA_2016,
         locality="Sophia Antipolis"),
     org("skema", "Skema", "education", "FR", SOPHIA_2016, locality="Sophia Antipolis",
@@ -519,8 +524,9 @@ MEETINGS = [
         organizations=["fondation_sophia", "chengdu_htz", "eupic", "sophia"],
         summary="Franco-Chinese forum of future leaders of science and technology companies, "
         "organized by the Fondation Sophia Antipolis, the Chengdu technology park and the "
-        "Chengdu association « EU Project Innovation Center » (EUPIC). Held on Saturday 2 July "
-        "2016, the day of the signings in its margin.",
+        "Chengdu association « EU Project Innovation Center » (EUPIC). The signings in its "
+        "margin took place on « Samedi 2 juillet », during Yadong Liu's visit to France: 2 July "
+        "was a Saturday in 2016.",
         outcomes="In its margin, the Sophia Antipolis and Chengdu technology parks signed two "
         "cooperation agreements: the « Sister Parks » twinning and the « Sophia Antipolis-Chine "
         "Innovation Center ».",
@@ -592,8 +598,9 @@ MEETINGS = [
         summary="Led by the Region's president, Laurent Wauquiez: a delegation of fifty "
         "companies, universities and local politicians, to develop cooperation between "
         "Auvergne-Rhône-Alpes and China in digital and mountain activities. Chinese company "
-        "leaders and hedge fund managers met regional actors. Part of a ten-year strategic "
-        "plan. The article of 3 April 2017 gives no dates; the Chambéry release of 20 February "
+        "leaders and hedge fund managers met regional actors. The mission is part of a "
+        "ten-year strategic plan to reinforce economic and academic cooperation between « the "
+        "Shanghai province » and the Region. The article of 3 April 2017 gives no dates; the Chambéry release of 20 February "
         "2017 places the president's trip in February 2017.",
         outcomes="Approximately 15 agreements and contracts signed during the mission, among "
         "them POMA's strategic contract with Beijing Raissun Investment (Thaiwoo) and the "
@@ -614,12 +621,13 @@ MEETINGS = [
     meeting(
         "ispo_alpitec_2017", "trade_fair", "held",
         "Cluster Montagne visits to ISPO and Alpitec China",
-        MISSION_2017, precision="month", country="CN", parent="region_mission_2017",
+        MISSION_2017, precision="year", country="CN",
         organizations=["cluster_montagne", "hebei", "beijing_2022"],
         summary="In preparation for the 2022 Winter Olympics, the Cluster Montagne organized "
         "visits to ISPO and Alpitec China for regional actors of the mountain industry; they "
         "also met local authorities in Hebei and the 2022 Winter Olympics organizing "
-        "committee.",
+        "committee. Reported in the article of 3 April 2017 on the Region's mission, with no "
+        "date of its own.",
         outcomes="« The meetings enabled regional actors to confirm important partnerships. »",
         source=GRENOBLE_2017,
     ),
@@ -655,6 +663,24 @@ MEETINGS = [
         summary="A collective tourism action of the Auvergne-Rhône-Alpes–Hebei cooperation "
         "(« une soirée France-Chine de promotion de la montagne lors du salon Apitec China "
         "2017 »). The source gives the year only.",
+        source=REGION_2018,
+    ),
+    meeting(
+        "region_mission_feb_2018", "outbound_mission", "held",
+        "Auvergne-Rhône-Alpes Region mission to China (February 2018)",
+        D(2018, 2, 1), precision="month", country="CN", logged_by="manager",
+        organizations=["ara"],
+        summary="First steps of the Region's mission in China, « dès le mois de février puis en "
+        "mai 2018 »; the release gives the months only.",
+        source=REGION_2018,
+    ),
+    meeting(
+        "region_mission_may_2018", "outbound_mission", "held",
+        "Auvergne-Rhône-Alpes Region mission to China (May 2018)",
+        D(2018, 5, 1), precision="month", country="CN", logged_by="manager",
+        organizations=["ara"],
+        summary="Second step of the Region's mission in China in 2018; the Hebei delegation's "
+        "visit of November 2018 « directly echoes » it. The release gives the month only.",
         source=REGION_2018,
     ),
     # Hebei in Savoie, November 2018 --------------------------------------------------
@@ -739,7 +765,7 @@ MEETINGS = [
         summary="A delegation of officials of the City of Zhengzhou, received by Armand "
         "Mazloumian (French Chinese Center), Pascal Fradcourt (Amiens Métropole) and Frédéric "
         "Lajoux (Amiens Cluster), to build friendship and favour business opportunities with "
-        "China, within the Chinese « One belt, one road » project.",
+        "China.",
         source=AMIENS_2019,
     ),
     meeting(
@@ -754,7 +780,8 @@ MEETINGS = [
         "Amiens start-ups meet Chinese representatives. On the agenda: how to develop "
         "innovative projects between the two cities, how to approach the Chinese market for "
         "French technologies, what support French companies can count on to reach Chinese "
-        "buyers. The article announces it; no source reports how it went.",
+        "buyers. The meeting is part of the Chinese « One belt, one road » project. The article "
+        "announces it; no source reports how it went.",
         source=AMIENS_2019,
     ),
 ]  # fmt: skip
@@ -835,14 +862,18 @@ PARTNERSHIPS = [
         [("ara", S), ("hebei", S)],
         sectors=["mountain-winter-sports", "tourism-hospitality"],
         owner="manager", team=["julien"], signed_on=D(2018, 11, 29),
-        origin="forum_2018", discussed=["forum_2018", "signing_2018", "hebei_visits_2018"],
+        origin="forum_2018",
+        discussed=["region_mission_feb_2018", "region_mission_may_2018", "forum_2018",
+                   "signing_2018", "hebei_visits_2018"],
         source=_both(REGION_2018, CHAMBERY_2017),
         summary="Cooperation agreement between the Region, represented by its president "
         "Laurent Wauquiez, and Hebei Province, signed in Chambéry on 29 November 2018 ahead of "
         "the 2022 Winter Games. Aim: support the Region's mountain and tourism actors in "
-        "reaching the Chinese market and, in time, attract Chinese tourists. It frames the "
-        "strategic plan of the Auvergne-Rhône-Alpes cooperation defined with Hebei for the "
-        "next 10 years (Chambéry, 20 February 2017).",
+        "reaching the Chinese market and, in time, attract Chinese tourists. Within a year, "
+        "regional Cluster Montagne companies established in China (POMA, MND, CDA, ABEST, "
+        "Dianeige, MDP…) won new contracts there. The Chambéry release of 20 February 2017 "
+        "already refers to the strategic plan of the Auvergne-Rhône-Alpes cooperation defined "
+        "with Hebei for the next 10 years.",
     ),
     partnership(
         "chambery_zjk", "Chambéry – Zhangjiakou cooperation", "institutional",

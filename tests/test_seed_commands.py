@@ -212,6 +212,16 @@ FACTS: list[tuple[str, Callable[[], bool]]] = [
         ),
     ),
     (
+        "the Region's mission in China in February and then May 2018 (months only)",
+        lambda: [
+            (m.start_date.month, m.date_precision)
+            for m in Meeting.objects.filter(
+                title__startswith="Auvergne-Rhône-Alpes Region mission to China ("
+            ).order_by("start_date")
+        ]
+        == [(2, "month"), (5, "month")],
+    ),
+    (
         "the forum's title as published",
         lambda: meeting(FORUM_2018).start_date == D(2018, 11, 29),
     ),
