@@ -213,13 +213,15 @@ FACTS: list[tuple[str, Callable[[], bool]]] = [
     ),
     (
         "the Region's mission in China in February and then May 2018 (months only)",
-        lambda: [
-            (m.start_date.month, m.date_precision)
-            for m in Meeting.objects.filter(
-                title__startswith="Auvergne-Rhône-Alpes Region mission to China ("
-            ).order_by("start_date")
-        ]
-        == [(2, "month"), (5, "month")],
+        lambda: (
+            [
+                (m.start_date.month, m.date_precision)
+                for m in Meeting.objects.filter(
+                    title__startswith="Auvergne-Rhône-Alpes Region mission to China ("
+                ).order_by("start_date")
+            ]
+            == [(2, "month"), (5, "month")]
+        ),
     ),
     (
         "the forum's title as published",
