@@ -47,20 +47,14 @@ GRENOBLE_2017 = (
     "Grenoble-Isère economic news, 3 April 2017: “Fostering cooperation: the "
     "Auvergne-Rhône-Alpes region goes to Shanghai and Beijing”"
 )
-REGION_2018 = (
-    "Auvergne-Rhône-Alpes Region, on the signings of 29 November 2018: « Coopération "
-    "renforcée entre les acteurs régionaux de la montagne et la province chinoise du Hebei »"
-)
+REGION_2018 = "Auvergne-Rhône-Alpes Region, release on the signings of 29 November 2018 in Chambéry"
 CHAMBERY_2017 = (
-    "Ville de Chambéry press release, 20 February 2017: « Chambéry s'engage avec la Ville "
-    "de Zhangjiakou en Chine, futur site des JO d'Hiver Pékin 2022 »"
+    "Ville de Chambéry press release, 20 February 2017, on the mission of 14–18 February 2017"
 )
-AMIENS_2019 = (
-    "Amiens press article, August 2019, on the Zhengzhou delegation received on 25–27 August 2019"
-)
+AMIENS_2019 = "Amiens press article, August 2019, on the Zhengzhou delegation of 25–27 August 2019"
 SOPHIA_2016 = (
     "Sophia Antipolis blog: « Sophia Antipolis signe un accord de jumelage avec Chengdu » "
-    "(Saturday 2 July 2016)"
+    "(2 July 2016)"
 )
 SOURCES = {
     "grenoble_2017": GRENOBLE_2017,

@@ -651,6 +651,8 @@ def test_demo_organizations_are_searchable_by_local_name(demo):
 
 def test_every_record_names_its_source_or_is_illustrative(demo):
     sources = set(demo_data.SOURCES.values())
+    longest = max(len(a + " + " + b) for a in sources for b in sources)
+    assert longest <= Meeting._meta.get_field("source_reference").max_length
     for model in (Organization, OrganizationRelation, Contact, Meeting, Action, Partnership):
         for record in model.objects.filter(is_illustrative=False):
             named = set(record.source_reference.split(" + "))
