@@ -136,7 +136,7 @@ ORGANIZATIONS = [
         notes="A Chinese microelectronics research center that collaborates with the LETI and "
         "will be opening a location in Grenoble-Isère (Grenoble-Isère, 3 April 2017)."),
     org("beijing_2022", "Beijing 2022 Winter Olympics organizing committee", "government", "CN",
-        GRENOBLE_2017, locality="Beijing", sectors=MOUNTAIN),
+        GRENOBLE_2017, sectors=MOUNTAIN),
     org("hebei_companies", "Hebei companies (not named in the source)", "company", "CN",
         REGION_2018, illustrative=True,
         notes="Placeholder for the Hebei companies that signed the 12 company partnership "
@@ -203,7 +203,9 @@ ORGANIZATIONS = [
     org("mnd", "MND", "company", "FR", CHAMBERY_2017, aliases="MND Group",
         sectors=MOUNTAIN, notes="Savoie group (« groupe savoyard »)."),
     org("cda", "CDA", "company", "FR", REGION_2018, aliases="Compagnie des Alpes",
-        sectors=[*MOUNTAIN, *TOURISM]),
+        sectors=[*MOUNTAIN, *TOURISM],
+        notes="Named « Compagnie des Alpes » in the Chambéry release of 20 February 2017, "
+        "« CDA » in the Region's release of 29 November 2018."),
     org("club_med", "Club Med", "company", "FR", REGION_2018, sectors=TOURISM),
     org("pvcp", "PVCP", "company", "FR", REGION_2018, sectors=TOURISM),
     org("sanisphere", "Sanisphere", "company", "FR", REGION_2018),
@@ -586,8 +588,8 @@ MEETINGS = [
         "Auvergne-Rhône-Alpes Region mission to Shanghai and Beijing",
         MISSION_2017, precision="month", locality="Shanghai and Beijing", country="CN",
         logged_by="manager",
-        organizations=["ara", "aepi", "cluster_montagne", "sitri", "soitec", "poma", "raissun",
-                       "ruijin", "hcl", "chuga", "hebei", "beijing_2022"],
+        organizations=["ara", "aepi", "cluster_montagne", "sitri", "soitec", "ruijin", "hcl",
+                       "chuga"],
         contacts=["wauquiez"],
         summary="Led by the Region's president, Laurent Wauquiez: a delegation of fifty "
         "companies, universities and local politicians, to develop cooperation between "
@@ -596,10 +598,10 @@ MEETINGS = [
         "ten-year strategic plan to reinforce economic and academic cooperation between « the "
         "Shanghai province » and the Region. The article of 3 April 2017 gives no dates; the Chambéry release of 20 February "
         "2017 places the president's trip in February 2017.",
-        outcomes="Approximately 15 agreements and contracts signed during the mission, among "
-        "them POMA's strategic contract with Beijing Raissun Investment (Thaiwoo) and the "
-        "renewal of the partnership between the Ruijin hospital and the Lyon and Grenoble "
-        "university hospitals.",
+        outcomes="Approximately 15 agreements and contracts signed during the mission; « another "
+        "notable agreement » was the renewal of the partnership between the Ruijin hospital and "
+        "the Lyon and Grenoble university hospitals. The article also reports POMA's strategic "
+        "contract with Beijing Raissun Investment (Thaiwoo) and MND's Snowland contract.",
         source=_both(GRENOBLE_2017, CHAMBERY_2017),
     ),
     meeting(
@@ -653,7 +655,7 @@ MEETINGS = [
     meeting(
         "alpitec_evening_2017", "forum", "held",
         "France–China mountain promotion evening at Alpitec China 2017",
-        D(2017, 1, 1), precision="year", country="CN", organizations=["ara"],
+        D(2017, 1, 1), precision="year", country="CN",
         summary="A collective tourism action of the Auvergne-Rhône-Alpes–Hebei cooperation "
         "(« une soirée France-Chine de promotion de la montagne lors du salon Apitec China "
         "2017 »). The source gives the year only.",
@@ -875,8 +877,8 @@ PARTNERSHIPS = [
          ("agreement", D(2018, 11, 29), "Cooperation agreement signed in Chambéry.")],
         [("chambery", S), ("zhangjiakou", S), ("usmb", P), ("technolac", P),
          ("grand_revard", P), ("feclaz", P), ("french_tech", P)],
-        sectors=["higher-education-research", "sustainable-development-energy",
-                 "mountain-winter-sports", "digital-smart-city"],
+        sectors=["higher-education-research", "tourism-hospitality",
+                 "sustainable-development-energy", "mountain-winter-sports", "digital-smart-city"],
         team=["mei"], signed_on=D(2018, 11, 29), origin="chambery_mission_2017",
         discussed=["chambery_mission_2017", "forum_2018", "signing_2018"],
         source=_both(CHAMBERY_2017, REGION_2018),
@@ -1006,8 +1008,9 @@ PARTNERSHIPS = [
         [("agreement", D(2016, 7, 2), "Twinning agreement signed on Saturday 2 July 2016 on "
           "the Skema campus, in the margin of the Franco-Chinese forum.")],
         [("sophia", S), ("chengdu_htz", S)],
-        sectors=["digital-smart-city"], owner="mei", signed_on=D(2016, 7, 2),
-        origin="sophia_forum_2016", discussed=["sophia_forum_2016", "sophia_signing_2016"],
+        sectors=["digital-smart-city", "sustainable-development-energy", "health"], owner="mei",
+        signed_on=D(2016, 7, 2), origin="sophia_forum_2016",
+        discussed=["sophia_forum_2016", "sophia_signing_2016"],
         source=SOPHIA_2016,
         summary="Twinning of the two technology parks, now « Sister Parks »: national anchor "
         "points for each other, with seminars, conferences, matchmaking sessions and "
