@@ -742,6 +742,8 @@ def test_pages_show_month_precision_and_the_illustrative_badge(demo):
     assert 'class="badge illustrative"' not in page
     abandoned = Partnership.objects.get(status="abandoned")
     assert 'class="badge illustrative"' in client.get(abandoned.get_absolute_url()).content.decode()
+    listed = client.get("/partnerships/", {"status": "abandoned"}).content.decode()
+    assert abandoned.title in listed and 'class="badge illustrative"' in listed
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     french = client.get(meeting(REGION_MISSION).get_absolute_url()).content.decode()
     assert "février 2017" in french
