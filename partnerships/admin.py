@@ -45,6 +45,7 @@ from partnerships.models import (
     Action,
     ApiToken,
     Contact,
+    DatePrecision,
     Document,
     DocumentSignatory,
     ExchangeRate,
@@ -335,8 +336,17 @@ class OrganizationAdminForm(forms.ModelForm):
 class OrganizationAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     resource_classes = [OrganizationResource]
-    list_display = ["name", "local_name", "romanization", "kind", "country", "locality", "parent"]
-    list_filter = ["kind", UsedCountryFilter, "sectors"]
+    list_display = [
+        "name",
+        "local_name",
+        "romanization",
+        "kind",
+        "country",
+        "locality",
+        "parent",
+        "is_illustrative",
+    ]
+    list_filter = ["kind", UsedCountryFilter, "sectors", "is_illustrative"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent", "sectors"]
     inlines = [ContactInline, RelationInline, ChildrenInline]
@@ -345,6 +355,7 @@ class OrganizationAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryA
         (None, {"fields": ["name", "local_name", "romanization", "aliases", "kind"]}),
         (_("Where"), {"fields": ["country", "locality", "parent"]}),
         (_("More"), {"fields": ["website", "sectors", "notes"]}),
+        (_("Source"), {"fields": ["source_reference", "is_illustrative"]}),
         (None, {"fields": ["confirm_distinct"]}),
     ]
 
@@ -356,8 +367,8 @@ class OrganizationAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryA
 
 @admin.register(OrganizationRelation)
 class OrganizationRelationAdmin(SimpleHistoryAdmin):
-    list_display = ["source", "kind", "target", "since", "until"]
-    list_filter = ["kind"]
+    list_display = ["source", "kind", "target", "since", "until", "is_illustrative"]
+    list_filter = ["kind", "is_illustrative"]
     list_select_related = ["source", "target"]
     autocomplete_fields = ["source", "target"]
     search_fields = ["source__search_text", "target__search_text"]
@@ -366,8 +377,22 @@ class OrganizationRelationAdmin(SimpleHistoryAdmin):
 @admin.register(Contact)
 class ContactAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [ContactResource]
-    list_display = ["name", "local_name", "organization", "title", "email", "is_active"]
-    list_filter = ["is_active", "organization__kind", ContactCountryFilter, "messaging_app"]
+    list_display = [
+        "name",
+        "local_name",
+        "organization",
+        "title",
+        "email",
+        "is_active",
+        "is_illustrative",
+    ]
+    list_filter = [
+        "is_active",
+        "organization__kind",
+        ContactCountryFilter,
+        "messaging_app",
+        "is_illustrative",
+    ]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     date_hierarchy = "created_at"
@@ -432,7 +457,22 @@ class PartnershipOrgKindFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PartnershipAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm):
+class DayPrecisionByDefaultMixin:
+    """A form that leaves the date precision out means the day is known (the
+    model's default), as it did before the field existed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "date_precision" in self.fields:
+            self.fields["date_precision"].required = False
+
+    def clean_date_precision(self) -> str:
+        return self.cleaned_data.get("date_precision") or DatePrecision.DAY
+
+
+class PartnershipAdminForm(
+    DayPrecisionByDefaultMixin, KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm
+):
     """The admin builds the fields; this adds the stale-edit check."""
 
 
@@ -449,6 +489,7 @@ class PartnershipAdmin(
         "value_display",
         "end_date",
         "updated_at",
+        "is_illustrative",
     ]
     list_filter = [
         DeletedFilter,
@@ -460,6 +501,7 @@ class PartnershipAdmin(
         PartnershipCountryFilter,
         PartnershipOrgKindFilter,
         "renews_tacitly",
+        "is_illustrative",
     ]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner", "team", "sectors", "origin_meeting"]
@@ -493,6 +535,7 @@ class PartnershipAdmin(
             {
                 "fields": [
                     "signed_on",
+                    "date_precision",
                     "start_date",
                     "end_date",
                     "renewal_notice_days",
@@ -500,7 +543,10 @@ class PartnershipAdmin(
                 ]
             },
         ),
-        (_("Origin"), {"fields": ["origin_meeting", "source_url", "source_reference"]}),
+        (
+            _("Origin"),
+            {"fields": ["origin_meeting", "source_url", "source_reference", "is_illustrative"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -659,7 +705,9 @@ class ActionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("owner", "partnership")
 
 
-class MeetingAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm):
+class MeetingAdminForm(
+    DayPrecisionByDefaultMixin, KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm
+):
     """The admin builds the fields; this adds the stale-edit check."""
 
 
@@ -677,8 +725,9 @@ class MeetingAdmin(
         "locality",
         "country",
         "logged_by",
+        "is_illustrative",
     ]
-    list_filter = [DeletedFilter, "kind", "status", "country", "start_date"]
+    list_filter = [DeletedFilter, "kind", "status", "country", "start_date", "is_illustrative"]
     list_select_related = ["logged_by"]
     autocomplete_fields = [
         "parent",
@@ -765,8 +814,17 @@ class ActionAdmin(LiveLinksHistoryMixin, SoftDeleteAdminMixin, SimpleHistoryAdmi
         "status",
         "priority",
         "side",
+        "is_illustrative",
     ]
-    list_filter = [DeletedFilter, DueFilter, "status", "priority", "side", "owner"]
+    list_filter = [
+        DeletedFilter,
+        DueFilter,
+        "status",
+        "priority",
+        "side",
+        "owner",
+        "is_illustrative",
+    ]
     list_select_related = ["owner", "partnership"]
     autocomplete_fields = ["owner", "partnership", "meeting", "lead_organization"]
     search_fields = ["title", "details", "partnership__search_text"]

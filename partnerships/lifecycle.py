@@ -41,6 +41,7 @@ from partnerships.models import (
     ActionStatus,
     ApiToken,
     Contact,
+    DatePrecision,
     Document,
     DocumentSignatory,
     Meeting,
@@ -106,6 +107,14 @@ def _check_effective_date(
         )
 
 
+def _check_precision(precision: str) -> None:
+    if precision not in DatePrecision.values:
+        raise InvalidTransition(
+            _("“%(precision)s” is not a date precision.") % {"precision": precision},
+            field="date_precision",
+        )
+
+
 # Partnerships: creation and stage moves ---------------------------------------------
 
 
@@ -123,6 +132,8 @@ def create_partnership(
     *,
     by: User,
     stage_since: datetime.date | None = None,
+    stage_note: str = "",
+    stage_precision: str = DatePrecision.DAY,
     team: Iterable[User] = (),
     sectors: Iterable[Sector] = (),
     parties: Sequence[Party] = (),
@@ -132,9 +143,12 @@ def create_partnership(
 
     ``stage_since`` is when it entered that stage (today by default); it may be
     in the past for a partnership recorded after the fact, never in the future.
+    ``stage_note`` is recorded with that first stage (what it is based on), and
+    ``stage_precision`` says whether its day, or only its month or year, is known.
     """
     if partnership.pk is not None:
         raise InvalidTransition(_("This partnership has already been created."))
+    _check_precision(stage_precision)
     _check_parties(parties)
     effective_date = stage_since or _today()
     _check_effective_date(effective_date, not_before=None, field="stage_since")
@@ -150,6 +164,8 @@ def create_partnership(
         to_stage=partnership.stage,
         effective_date=effective_date,
         changed_by=by,
+        note=(stage_note or "").strip(),
+        date_precision=stage_precision,
     )
     partnership.team.set(team)
     partnership.sectors.set(sectors)
@@ -255,6 +271,7 @@ def move_stage(
     note: str = "",
     effective_date: datetime.date | None = None,
     document: Document | None = None,
+    date_precision: str = DatePrecision.DAY,
     expected_version: int,
 ) -> StageChange:
     """Move ``partnership`` to stage ``to`` and record the move.
@@ -264,7 +281,10 @@ def move_stage(
     locked for the duration and ``expected_version`` (the version the user
     started from) must still be the row's, so of two simultaneous moves exactly
     one succeeds and the other raises :class:`StaleObjectError`.
+    ``date_precision`` says whether the day, or only the month or year, of
+    ``effective_date`` is known (a move recorded from a source that gives no day).
     """
+    _check_precision(date_precision)
     if to not in Stage.values:
         raise InvalidTransition(_("“%(stage)s” is not a stage.") % {"stage": to}, field="stage")
     current = _lock(Partnership, partnership.pk)
@@ -302,6 +322,7 @@ def move_stage(
         changed_by=by,
         note=note,
         document=document,
+        date_precision=date_precision,
     )
     current.stage = to
     current.stage_changed_on = effective_date

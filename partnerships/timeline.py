@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.models import Action, ActionStatus, Partnership
+from partnerships.models import Action, ActionStatus, DatePrecision, Partnership
 
 # Fields whose edits are shown; lifecycle fields have entries of their own.
 EDITABLE_FIELDS = [
@@ -47,6 +47,11 @@ class Entry:
     actor: object | None = None
     url: str = ""
     extra: dict = field(default_factory=dict)
+
+    @property
+    def precision(self) -> str:
+        """How much of ``day`` is known (a source may give only the month)."""
+        return self.extra.get("precision", DatePrecision.DAY)
 
 
 def _moment(day: datetime.date) -> datetime.datetime:
@@ -86,10 +91,29 @@ def _stage_entries(partnership: Partnership) -> list[Entry]:
                 title=title,
                 detail=change.note,
                 actor=change.changed_by,
-                extra={"backward": change.is_backward, "to_stage": change.to_stage},
+                extra={
+                    "backward": change.is_backward,
+                    "to_stage": change.to_stage,
+                    "precision": change.date_precision,
+                },
             )
         )
     return entries
+
+
+def stage_since_precision(partnership: Partnership, timeline: list[Entry]) -> str:
+    """How much is known of the day the partnership entered its stage: the
+    precision of the latest stage change of the timeline that led to it."""
+    moves = [
+        entry
+        for entry in timeline
+        if entry.kind in ("stage", "created")
+        and entry.extra.get("to_stage") == partnership.stage
+        and entry.day == partnership.stage_changed_on
+    ]
+    if not moves:
+        return DatePrecision.DAY
+    return max(moves, key=lambda entry: entry.moment).precision
 
 
 def _status_entries(partnership: Partnership) -> list[Entry]:
@@ -117,7 +141,8 @@ def _status_entries(partnership: Partnership) -> list[Entry]:
 
 def _meeting_entries(partnership: Partnership) -> list[Entry]:
     meetings = partnership.meetings.select_related("logged_by").only(
-        "id", "title", "kind", "status", "start_date", "end_date", "outcomes", "created_at",
+        "id", "title", "kind", "status", "start_date", "end_date", "date_precision", "outcomes",
+        "created_at",
         "logged_by__first_name", "logged_by__last_name", "logged_by__username",
     )  # fmt: skip
     return [
@@ -129,7 +154,11 @@ def _meeting_entries(partnership: Partnership) -> list[Entry]:
             detail=meeting.outcomes,
             actor=meeting.logged_by,
             url=meeting.get_absolute_url(),
-            extra={"meeting_kind": meeting.get_kind_display(), "status": meeting.status},
+            extra={
+                "meeting_kind": meeting.get_kind_display(),
+                "status": meeting.status,
+                "precision": meeting.date_precision,
+            },
         )
         for meeting in meetings
     ]

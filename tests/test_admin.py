@@ -156,6 +156,16 @@ def test_admin_finds_organizations_by_local_name_and_without_accents(admin_user)
     assert "Zhangjiakou" not in client.get(url, {"q": "chambery"}).content.decode()
 
 
+def test_the_admin_lists_and_filters_illustrative_meetings(admin_user):
+    factories.MeetingFactory(title="From the release")
+    factories.MeetingFactory(title="A plausible next call", is_illustrative=True)
+    page = client_for(admin_user).get(
+        admin_url(Meeting, "changelist"), {"is_illustrative__exact": "1"}
+    )
+    text = page.content.decode()
+    assert "A plausible next call" in text and "From the release" not in text
+
+
 def test_adding_a_partnership_in_the_admin_records_its_first_stage(admin_user, owner):
     response = client_for(admin_user).post(
         admin_url(Partnership, "add"),

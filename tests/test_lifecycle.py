@@ -170,6 +170,48 @@ def test_effective_date_cannot_be_before_the_previous_move(owner, partnership):
     assert snapshot(partnership) == before
 
 
+def test_a_move_from_a_source_that_gives_only_the_month_records_that_precision(owner, partnership):
+    day = timezone.localdate() - datetime.timedelta(days=10)
+    change = lifecycle.move_stage(
+        partnership,
+        to=Stage.CONTRACT,
+        by=owner,
+        effective_date=day,
+        date_precision="month",
+        expected_version=partnership.version,
+    )
+    assert (change.effective_date, change.date_precision) == (day, "month")
+
+
+def test_a_move_with_an_unknown_date_precision_is_refused(owner, partnership):
+    before = snapshot(partnership)
+    with pytest.raises(DomainError):
+        lifecycle.move_stage(
+            partnership,
+            to=Stage.CONTRACT,
+            by=owner,
+            date_precision="week",
+            expected_version=partnership.version,
+        )
+    assert snapshot(partnership) == before
+
+
+def test_a_new_partnership_records_the_note_and_precision_of_its_first_stage(owner):
+    partnership = Partnership(title="Amiens – Zhengzhou", owner=owner, stage=Stage.AGREEMENT)
+    lifecycle.create_partnership(
+        partnership,
+        by=owner,
+        stage_since=datetime.date(2018, 1, 1),
+        stage_note="Signed in 2018; the source gives the year only.",
+        stage_precision="year",
+    )
+    first = partnership.stage_changes.get()
+    assert (first.note, first.date_precision) == (
+        "Signed in 2018; the source gives the year only.",
+        "year",
+    )
+
+
 def test_a_move_records_a_past_effective_date(owner, partnership):
     day = timezone.localdate() - datetime.timedelta(days=2)
     lifecycle.move_stage(

@@ -2,6 +2,7 @@
 
 from partnerships.models.accounts import ApiToken, ReminderLog, UserProfile
 from partnerships.models.actions import Action, ActionSide, ActionStatus, Priority
+from partnerships.models.base import DatePrecision
 from partnerships.models.documents import Document, DocumentKind, DocumentSignatory
 from partnerships.models.meetings import Meeting, MeetingKind, MeetingStatus
 from partnerships.models.organizations import (
@@ -35,6 +36,7 @@ __all__ = [
     "ApiToken",
     "Contact",
     "Currency",
+    "DatePrecision",
     "Document",
     "DocumentKind",
     "DocumentSignatory",

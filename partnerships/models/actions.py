@@ -19,6 +19,8 @@ from partnerships.models.base import (
     SoftDeleteModel,
     TimeStampedModel,
     VersionedModel,
+    illustrative_field,
+    source_reference_field,
 )
 
 
@@ -143,6 +145,8 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
         related_name="+",
     )
     outcome = models.TextField(_("outcome"), blank=True)
+    source_reference = source_reference_field()
+    is_illustrative = illustrative_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

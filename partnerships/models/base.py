@@ -30,6 +30,48 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.errors import StaleObjectError
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date is known: a source may give only the month or the
+    year. The stored day is then a placeholder inside that month or year, and
+    pages show only what is known ("February 2017")."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+def source_reference_field() -> models.CharField:
+    """Which published source a record's facts come from (article, release...)."""
+    return models.CharField(
+        _("source reference"),
+        max_length=300,
+        blank=True,
+        help_text=_("Press release or document this record is based on."),
+    )
+
+
+def illustrative_field() -> models.BooleanField:
+    """Marks a record no source supports (an example, a placeholder, a plausible
+    continuation in the demo data): pages show it with a badge."""
+    return models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_(
+            "Not from a published source: an example or a placeholder. Shown with a badge."
+        ),
+    )
+
+
+def date_precision_field() -> models.CharField:
+    return models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("Month or year when the source gives no day; pages then show only those."),
+    )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -13,12 +13,16 @@ from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
+    DatePrecision,
     LiveLink,
     ParentLoopMixin,
     SoftDeleteManager,
     SoftDeleteModel,
     TimeStampedModel,
     VersionedModel,
+    date_precision_field,
+    illustrative_field,
+    source_reference_field,
 )
 from partnerships.models.organizations import Contact, Organization
 
@@ -68,6 +72,7 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = date_precision_field()
     locality = models.CharField(_("place"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     parent = models.ForeignKey(
@@ -99,6 +104,8 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
     )
     summary = models.TextField(_("summary"), blank=True)
     outcomes = models.TextField(_("outcomes"), blank=True)
+    source_reference = source_reference_field()
+    is_illustrative = illustrative_field()
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -127,6 +134,10 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
             ),
             models.CheckConstraint(
                 condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="meeting_date_precision_valid",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

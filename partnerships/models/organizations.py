@@ -13,7 +13,12 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
-from partnerships.models.base import ParentLoopMixin, TimeStampedModel
+from partnerships.models.base import (
+    ParentLoopMixin,
+    TimeStampedModel,
+    illustrative_field,
+    source_reference_field,
+)
 
 
 class Sector(models.Model):
@@ -118,6 +123,8 @@ class Organization(ParentLoopMixin, TimeStampedModel):
         Sector, verbose_name=_("sectors"), blank=True, related_name="organizations"
     )
     notes = models.TextField(_("notes"), blank=True)
+    source_reference = source_reference_field()
+    is_illustrative = illustrative_field()
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     search_text = models.TextField(editable=False, default="")
 
@@ -224,6 +231,8 @@ class OrganizationRelation(TimeStampedModel):
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    source_reference = source_reference_field()
+    is_illustrative = illustrative_field()
 
     history = HistoricalRecords()
 
@@ -301,6 +310,8 @@ class Contact(TimeStampedModel):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Untick when the person has left the organization.")
     )
+    source_reference = source_reference_field()
+    is_illustrative = illustrative_field()
     search_text = models.TextField(editable=False, default="")
 
     history = HistoricalRecords()

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
+    DatePrecision,
     EveryRowManager,
     HiddenWithParentManager,
     LiveLink,
@@ -25,6 +26,8 @@ from partnerships.models.base import (
     SoftDeleteModel,
     TimeStampedModel,
     VersionedModel,
+    date_precision_field,
+    illustrative_field,
 )
 from partnerships.models.organizations import Organization, Sector
 
@@ -297,6 +300,8 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         help_text=_('For example "over 5 to 10 years".'),
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    # How much of the signing and start dates is known (a source may give a month).
+    date_precision = date_precision_field()
     start_date = models.DateField(_("starts on"), null=True, blank=True)
     end_date = models.DateField(_("ends or expires on"), null=True, blank=True, db_index=True)
     renewal_notice_days = models.PositiveSmallIntegerField(
@@ -332,6 +337,7 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         blank=True,
         help_text=_("Press release or document this record is based on."),
     )
+    is_illustrative = illustrative_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -373,6 +379,10 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=PartnershipKind.values), name="partnership_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="partnership_date_precision_valid",
             ),
             models.CheckConstraint(
                 condition=Q(value_currency__in=Currency.values),
@@ -523,6 +533,8 @@ class StageChange(models.Model):
     from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
     effective_date = models.DateField(_("effective date"))
+    # How much of the effective date is known (a source may give only a month).
+    date_precision = date_precision_field()
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -557,6 +569,10 @@ class StageChange(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(from_stage=F("to_stage")), name="stage_change_moves"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="stage_change_date_precision_valid",
             ),
         ]
         indexes = [

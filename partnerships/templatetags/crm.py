@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from partnerships import humanize, permissions
 from partnerships.models import Stage
@@ -53,6 +54,31 @@ def stage_badge(stage: str, label: str | None = None) -> str:
 @register.simple_tag
 def status_badge(status: str, label: str) -> str:
     return format_html('<span class="badge status-{}">{}</span>', status, label)
+
+
+@register.simple_tag
+def illustrative_badge(record) -> str:
+    """The discreet but clear marker of a record no published source supports."""
+    if not getattr(record, "is_illustrative", False):
+        return ""
+    return format_html(
+        '<span class="badge illustrative" title="{}">{}</span>',
+        _("Not from a published source: an example or a placeholder."),
+        _("Illustrative"),
+    )
+
+
+@register.filter
+def dated(day, precision: str = "day") -> str:
+    """A date as precisely as it is known: "February 2017" ("février 2017")
+    when only the month is, "2017" when only the year is."""
+    if not day:
+        return ""
+    if precision == "month":
+        return formats.date_format(day, "YEAR_MONTH_FORMAT")
+    if precision == "year":
+        return str(day.year)
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 @register.filter

@@ -32,7 +32,7 @@ from partnerships.models import (
     Stage,
     Status,
 )
-from partnerships.timeline import build_timeline
+from partnerships.timeline import build_timeline, stage_since_precision
 from partnerships.views.access import staff_required
 from partnerships.views.forms import add_domain_error
 from partnerships.views.listing import filtered_page
@@ -69,6 +69,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     actions = list(Action.objects.filter(partnership=partnership).pending().for_list().by_urgency())
     user = request.user
+    timeline = build_timeline(partnership, with_edits=permissions.can_view_history(user))
     return render(
         request,
         "partnerships/detail.html",
@@ -78,7 +79,8 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_actions": actions,
             "next_action": actions[0] if actions else None,
             "documents": partnership.documents.select_related("uploaded_by"),
-            "timeline": build_timeline(partnership, with_edits=permissions.can_view_history(user)),
+            "timeline": timeline,
+            "stage_precision": stage_since_precision(partnership, timeline),
             "rates": ExchangeRate.objects.rates_on(),
             "can_edit": permissions.can_edit_partnership(user, partnership),
             "can_move": permissions.can_move_partnership(user, partnership),

@@ -1,25 +1,29 @@
 """Load the demo data set (see partnerships/demo_data.py and docs/demo-data.md).
 
 Idempotent: every record is looked up by its natural key first, so running the
-command twice changes nothing. Stage histories go through ``lifecycle.py`` like
-any other move, with their historical effective dates.
+command twice changes nothing. Everything goes through ``lifecycle.py`` as if
+people had entered it (organizations, meetings with their links and follow-up
+actions, partnerships with their parties, stage moves at their historical
+dates, status changes, action completions, documents), so that stage history,
+stored activity and history rows are those of real use. Dates given as numbers
+in ``demo_data`` count from ``timezone.localdate()``.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from partnerships import demo_data, lifecycle
+from partnerships import demo_data, lifecycle, uploads
 from partnerships.models import (
+    AbandonReason,
     Action,
     ActionStatus,
     Contact,
@@ -43,13 +47,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_before = Partnership.all_objects.count()
             self.users = self._users()
+            self.admin = self.users["admin"]
             self._exchange_rates()
             self.sectors = {sector.slug: sector for sector in Sector.objects.all()}
             self.orgs = self._organizations()
             self._relations()
             self.contacts = self._contacts()
-            self.meetings = self._meetings()
+            self.meetings = self._meetings(demo_data.MEETINGS)
             self.partnerships = self._partnerships()
+            self.meetings |= self._meetings(demo_data.ILLUSTRATIVE_MEETINGS)
             self._actions()
             self._documents()
         added = Partnership.all_objects.count() - created_before
@@ -60,6 +66,12 @@ class Command(BaseCommand):
         self.stdout.write("Demo sign-ins (username / password, role):")
         for username, _first, _last, _email, role, password in demo_data.USERS:
             self.stdout.write(f"  {username:<8} / {password:<18} {role.lower()}")
+
+    def _day(self, value: datetime.date | int | None) -> datetime.date | None:
+        """A date of ``demo_data``: as given, or a number of days from today."""
+        if isinstance(value, int):
+            return self.today + datetime.timedelta(days=value)
+        return value
 
     # People and reference data ---------------------------------------------------------
 
@@ -92,278 +104,257 @@ class Command(BaseCommand):
 
     def _organizations(self) -> dict[str, Organization]:
         orgs: dict[str, Organization] = {}
-        for (
-            key,
-            name,
-            local_name,
-            romanization,
-            aliases,
-            kind,
-            country,
-            locality,
-            parent_key,
-            website,
-            sectors,
-        ) in demo_data.ORGANIZATIONS:
-            org, created = Organization.objects.get_or_create(
-                name=name,
-                country=country,
-                defaults={
-                    "local_name": local_name,
-                    "romanization": romanization,
-                    "aliases": aliases,
-                    "kind": kind,
-                    "locality": locality,
-                    "parent": orgs.get(parent_key) if parent_key else None,
-                    "website": website,
-                },
+        for spec in demo_data.ORGANIZATIONS:
+            existing = Organization.objects.filter(
+                name=spec["name"], country=spec["country"]
+            ).first()
+            orgs[spec["key"]] = existing or lifecycle.create_organization(
+                Organization(
+                    name=spec["name"],
+                    local_name=spec["local_name"],
+                    romanization=spec["romanization"],
+                    aliases=spec["aliases"],
+                    kind=spec["kind"],
+                    country=spec["country"],
+                    locality=spec["locality"],
+                    parent=orgs[spec["parent"]] if spec["parent"] else None,
+                    notes=spec["notes"],
+                    source_reference=spec["source"],
+                    is_illustrative=spec["illustrative"],
+                ),
+                by=self.admin,
+                sectors=[self.sectors[slug] for slug in spec["sectors"]],
             )
-            if created and sectors:
-                org.sectors.set([self.sectors[slug] for slug in sectors])
-            orgs[key] = org
         return orgs
 
     def _relations(self) -> None:
-        for source, kind, target, since, note in demo_data.RELATIONS:
+        for source, kind, target, since, note, reference in demo_data.RELATIONS:
             OrganizationRelation.objects.get_or_create(
                 source=self.orgs[source],
                 kind=kind,
                 target=self.orgs[target],
-                defaults={"since": since, "note": note},
+                defaults={"since": since, "note": note, "source_reference": reference},
             )
 
     def _contacts(self) -> dict[str, Contact]:
         contacts = {}
-        for key, name, local_name, org, title, email, languages, app in demo_data.CONTACTS:
-            contacts[key], _ = Contact.objects.get_or_create(
-                name=name,
-                organization=self.orgs[org],
-                defaults={
-                    "local_name": local_name,
-                    "title": title,
-                    "email": email,
-                    "languages": languages,
-                    "messaging_app": app,
-                },
-            )
+        for spec in demo_data.CONTACTS:
+            positions = spec.get("positions", [])
+            # The title shown is the first position's; the others are kept in the notes.
+            _org, title, _on, reference = positions[0] if positions else ("", "", None, "")
+            notes = [spec.get("notes", "")]
+            if len(positions) > 1:
+                notes.append(
+                    "Titles as published: "
+                    + "; ".join(f"« {t} » ({on:%d/%m/%Y})" for _o, t, on, _s in positions)
+                    + "."
+                )
+            contact = Contact.objects.filter(
+                name=spec["name"], organization=self.orgs[spec["organization"]]
+            ).first()
+            if contact is None:
+                contact = Contact(
+                    name=spec["name"],
+                    organization=self.orgs[spec["organization"]],
+                    title=title,
+                    phone=spec.get("phone", ""),
+                    notes="\n".join(line for line in notes if line),
+                    source_reference=reference,
+                    is_illustrative=spec.get("illustrative", False),
+                )
+                contact._history_user = self.admin
+                contact.save()
+            contacts[spec["key"]] = contact
         return contacts
 
     # Meetings and partnerships -------------------------------------------------------
 
-    def _meetings(self) -> dict[str, Meeting]:
+    def _meetings(self, specs: list[dict]) -> dict[str, Meeting]:
         meetings: dict[str, Meeting] = {}
-        for (
-            key,
-            kind,
-            status,
-            title,
-            start,
-            end,
-            locality,
-            country,
-            parent,
-            orgs,
-            contacts,
-            attendees,
-            logged_by,
-            summary,
-            outcomes,
-        ) in demo_data.MEETINGS:
-            meeting, created = Meeting.all_objects.get_or_create(
-                title=title,
-                start_date=start,
-                defaults={
-                    "kind": kind,
-                    "status": status,
-                    "end_date": end,
-                    "locality": locality,
-                    "country": country,
-                    "parent": meetings.get(parent) if parent else None,
-                    "summary": summary,
-                    "outcomes": outcomes,
-                    "logged_by": self.users[logged_by],
-                },
+        for spec in specs:
+            existing = Meeting.all_objects.filter(title=spec["title"]).first()
+            if existing is not None:
+                meetings[spec["key"]] = existing
+                continue
+            parent = spec["parent"]
+            meeting = Meeting(
+                kind=spec["kind"],
+                status=spec["status"],
+                title=spec["title"],
+                start_date=self._day(spec["start"]),
+                end_date=self._day(spec["end"]),
+                date_precision=spec["precision"],
+                locality=spec["locality"],
+                country=spec["country"],
+                parent=(meetings.get(parent) or self.meetings[parent]) if parent else None,
+                summary=spec["summary"],
+                outcomes=spec["outcomes"],
+                source_reference=spec["source"],
+                is_illustrative=spec["illustrative"],
+                logged_by=self.users[spec["logged_by"]],
             )
-            if created:
-                meeting.organizations.set([self.orgs[k] for k in orgs])
-                meeting.contacts.set([self.contacts[k] for k in contacts])
-                meeting.attendees.set([self.users[u] for u in attendees])
-            meetings[key] = meeting
+            meetings[spec["key"]] = lifecycle.log_meeting(
+                meeting,
+                by=self.users[spec["logged_by"]],
+                organizations=[self.orgs[k] for k in spec["organizations"]],
+                contacts=[self.contacts[k] for k in spec["contacts"]],
+                attendees=[self.users[u] for u in spec["attendees"]],
+                partnerships=[self.partnerships[k] for k in spec["discussed"]],
+                actions=[self._follow_up(action, spec) for action in spec["actions"]],
+            )
         return meetings
 
-    def _partnership_specs(self) -> list[dict]:
-        specs = list(demo_data.PARTNERSHIPS)
-        forum = "forum_2018"
-        for org_key, name in demo_data.HEBEI_COMPANY_CONTRACTS:
-            specs.append(
-                {
-                    "key": f"hebei_{org_key}",
-                    "title": f"{name} – Hebei partnership contract",
-                    "kind": "commercial",
-                    "stages": [
-                        (
-                            "contract",
-                            datetime.date(2018, 11, 29),
-                            "One of the 12 company contracts signed at the forum in Chambéry.",
-                        )
-                    ],
-                    "parties": [(org_key, "signatory"), ("hebei", "partner")],
-                    "sectors": None,  # the company's own sectors
-                    "owner": "julien",
-                    "team": [],
-                    "value": None,
-                    "signed_on": datetime.date(2018, 11, 29),
-                    "start": datetime.date(2018, 11, 29),
-                    "end": None,
-                    "notice_days": None,
-                    "tacit": False,
-                    "origin": forum,
-                    "discussed": [forum, "signing_2018"],
-                    "source": "Press release of the Auvergne-Rhône-Alpes Region, 29 November 2018",
-                    "summary": (
-                        f"Partnership contract between {name} and a Hebei company, part of "
-                        "the Auvergne-Rhône-Alpes–Hebei programme around the Beijing 2022 "
-                        "Winter Games."
-                    ),
-                }
-            )
-        return specs
+    def _follow_up(self, action: dict, meeting: dict) -> Action:
+        """An illustrative follow-up action logged with its (illustrative) meeting."""
+        return Action(
+            title=action["title"],
+            partnership=self.partnerships[meeting["discussed"][0]],
+            lead_organization=self.orgs[action["lead"]],
+            owner=self.users[action["owner"]],
+            priority=action["priority"],
+            due_date=self._day(action["due"]),
+            details=demo_data.PLACEHOLDER,
+            is_illustrative=True,
+        )
 
     def _partnerships(self) -> dict[str, Partnership]:
         partnerships = {}
-        for spec in self._partnership_specs():
+        discussed: dict[str, list[Partnership]] = {}
+        for spec in demo_data.PARTNERSHIPS:
             existing = Partnership.all_objects.filter(title=spec["title"]).first()
-            partnerships[spec["key"]] = existing or self._create_partnership(spec)
+            if existing is not None:
+                partnerships[spec["key"]] = existing
+                continue
+            partnership = self._create_partnership(spec)
+            partnerships[spec["key"]] = partnership
+            for meeting_key in spec["discussed"]:
+                discussed.setdefault(meeting_key, []).append(partnership)
+        # Each meeting is then edited once to list what it discussed, as someone
+        # linking the partnerships to the meetings they came up at would.
+        for meeting_key, added in discussed.items():
+            meeting = self.meetings[meeting_key]
+            lifecycle.update_meeting(
+                meeting,
+                by=meeting.logged_by,
+                expected_version=meeting.version,
+                partnerships=[*meeting.partnerships.all(), *added],
+            )
         return partnerships
 
     def _create_partnership(self, spec: dict) -> Partnership:
-        (first_stage, first_date, _note), *moves = spec["stages"]
+        (first_stage, first_date, first_note, *first_precision), *moves = spec["stages"]
         amount, currency, value_note = spec["value"] or (None, "EUR", "")
-        end = spec["end"]
-        if isinstance(end, int):
-            end = self.today + datetime.timedelta(days=end)
+        owner = self.users[spec["owner"]]
         partnership = Partnership(
             title=spec["title"],
             summary=spec["summary"],
             kind=spec["kind"],
             stage=first_stage,
-            owner=self.users[spec["owner"]],
+            owner=owner,
             value_amount=Decimal(amount) if amount else None,
             value_currency=currency,
             value_note=value_note,
             signed_on=spec["signed_on"],
-            start_date=spec["start"],
-            end_date=end,
+            date_precision=spec["precision"],
+            start_date=self._day(spec["start"]),
+            end_date=self._day(spec["end"]),
             renewal_notice_days=spec["notice_days"],
             renews_tacitly=spec["tacit"],
-            origin_meeting=self.meetings.get(spec["origin"]) if spec["origin"] else None,
+            origin_meeting=self.meetings[spec["origin"]] if spec["origin"] else None,
             source_reference=spec["source"],
+            is_illustrative=spec["illustrative"],
         )
-        owner = self.users[spec["owner"]]
-        if spec["sectors"] is None:
-            sectors = self.orgs[spec["parties"][0][0]].sectors.all()
-        else:
-            sectors = [self.sectors[slug] for slug in spec["sectors"]]
         lifecycle.create_partnership(
             partnership,
             by=owner,
-            stage_since=first_date,
+            stage_since=self._day(first_date),
+            stage_note=first_note,
+            stage_precision=first_precision[0] if first_precision else "day",
             team=[self.users[u] for u in spec["team"]],
-            sectors=sectors,
+            sectors=[self.sectors[slug] for slug in spec["sectors"]],
             parties=[
                 lifecycle.Party(organization=self.orgs[org_key], role=role)
                 for org_key, role in spec["parties"]
             ],
         )
-        for stage, date, note in moves:
+        for stage, date, note, *precision in moves:
             lifecycle.move_stage(
                 partnership,
                 to=stage,
                 by=owner,
                 note=note,
-                effective_date=date,
+                effective_date=self._day(date),
+                date_precision=precision[0] if precision else "day",
                 expected_version=partnership.version,
             )
-        for meeting_key in spec["discussed"]:
-            meeting = self.meetings[meeting_key]
-            lifecycle.update_meeting(
-                meeting,
+        if spec["status"]:
+            status, note, reason = spec["status"]
+            lifecycle.change_status(
+                partnership,
+                to=status,
                 by=owner,
-                expected_version=meeting.version,
-                partnerships=[*meeting.partnerships.all(), partnership],
+                note=note,
+                reason=AbandonReason.objects.get(name=reason) if reason else None,
+                expected_version=partnership.version,
             )
         return partnership
 
     # Actions and documents ---------------------------------------------------------
 
     def _actions(self) -> None:
-        for (
-            title,
-            partnership_key,
-            meeting_key,
-            lead_key,
-            owner,
-            side,
-            priority,
-            status,
-            due,
-            completed_on,
-            outcome,
-        ) in demo_data.ACTIONS:
-            partnership = self.partnerships[partnership_key]
-            if Action.all_objects.filter(title=title, partnership=partnership).exists():
+        for spec in demo_data.ACTIONS:
+            partnership = self.partnerships[spec["partnership"]]
+            if Action.all_objects.filter(title=spec["title"], partnership=partnership).exists():
                 continue
-            if isinstance(due, int):
-                due = self.today + datetime.timedelta(days=due)
+            owner = self.users[spec["owner"]]
             action = lifecycle.create_action(
                 Action(
-                    title=title,
+                    title=spec["title"],
+                    details=spec["details"],
                     partnership=partnership,
-                    meeting=self.meetings.get(meeting_key) if meeting_key else None,
-                    lead_organization=self.orgs[lead_key],
-                    owner=self.users[owner],
-                    side=side,
-                    priority=priority,
+                    meeting=self.meetings[spec["meeting"]] if spec["meeting"] else None,
+                    lead_organization=self.orgs[spec["lead"]] if spec["lead"] else None,
+                    owner=owner,
+                    side=spec["side"],
+                    priority=spec["priority"],
                     status=(
-                        ActionStatus.IN_PROGRESS if status == "in_progress" else ActionStatus.OPEN
+                        ActionStatus.IN_PROGRESS
+                        if spec["status"] == "in_progress"
+                        else ActionStatus.OPEN
                     ),
-                    due_date=due,
+                    due_date=self._day(spec["due"]),
+                    source_reference=spec["source"],
+                    is_illustrative=spec["illustrative"],
                 ),
-                by=self.users[owner],
+                by=owner,
             )
-            if status == "done":
+            if spec["status"] == "done":
                 lifecycle.complete_action(
                     action,
-                    by=self.users[owner],
-                    outcome=outcome,
-                    completed_on=completed_on,
+                    by=owner,
+                    outcome=spec["outcome"],
+                    completed_on=spec["completed_on"],
                     expected_version=action.version,
                 )
 
     def _documents(self) -> None:
-        partnership = self.partnerships["ara_hebei"]
-        title = "Press release: Auvergne-Rhône-Alpes and Hebei sign a cooperation agreement"
-        if Document.all_objects.filter(partnership=partnership, title=title).exists():
-            return
-        text = (
-            "Chambéry, 29 November 2018. On the day of the forum on Beijing 2022 Winter Games "
-            "business, the Auvergne-Rhône-Alpes Region and Hebei Province signed a cooperation "
-            "agreement, part of a ten-year strategic plan, and twelve company partnership "
-            "contracts were signed (MND, CDA, Club Med, PVCP, Sanisphere, SNOOC, ESF Val Thorens, "
-            "4footsolutions, Plasticval and others with Hebei companies).\n"
-        ).encode()
-        document = Document(
-            partnership=partnership,
-            meeting=self.meetings["signing_2018"],
-            kind="press_release",
-            title=title,
-            original_name="press-release-2018-11-29.txt",
-            content_type="text/plain",
-            size=len(text),
-            sha256=hashlib.sha256(text).hexdigest(),
-            signed_on=datetime.date(2018, 11, 29),
-            signed_place="Chambéry",
-            uploaded_by=self.users["manager"],
-        )
-        document.file.save("press-release-2018-11-29.txt", ContentFile(text), save=False)
-        document.save()
+        for spec in demo_data.DOCUMENTS:
+            partnership = self.partnerships[spec["partnership"]]
+            if Document.all_objects.filter(partnership=partnership, title=spec["title"]).exists():
+                continue
+            upload = SimpleUploadedFile(
+                spec["file_name"], spec["text"].encode(), content_type="text/plain"
+            )
+            checked = uploads.check_document_file(upload)
+            upload.seek(0)
+            lifecycle.add_document(
+                Document(
+                    partnership=partnership,
+                    meeting=self.meetings[spec["meeting"]],
+                    kind=spec["kind"],
+                    title=spec["title"],
+                    file=upload,
+                ),
+                by=self.users[spec["uploaded_by"]],
+                checked_file=checked,
+            )
