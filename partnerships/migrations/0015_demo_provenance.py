@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0013_partnership_stored_activity"),
+        ("partnerships", "0014_organization_order_by_name_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from partnerships import humanize, permissions
+from partnerships.dates import format_date
 from partnerships.models import Stage
 
 register = template.Library()
@@ -78,7 +79,7 @@ def dated(day, precision: str = "day") -> str:
         return formats.date_format(day, "YEAR_MONTH_FORMAT")
     if precision == "year":
         return str(day.year)
-    return formats.date_format(day, "DATE_FORMAT")
+    return format_date(day, "DATE_FORMAT")  # "1er décembre 2026" in French
 
 
 @register.filter
