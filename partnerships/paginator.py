@@ -19,11 +19,15 @@ COUNT_LIMIT = 1000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *args, limit: int = COUNT_LIMIT, **kwargs) -> None:
+    def __init__(
+        self, object_list, per_page, *args, limit: int = COUNT_LIMIT, asked: int = 1, **kwargs
+    ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
         self.limit = limit
         self.exact = False  # set before counting for an exact count (the API's ?page=last)
-        self._asked = 1
+        # The page that will be asked for, when something reads the count
+        # before asking for it (the admin's changelist).
+        self._asked = max(1, asked)
         self._counted_to: int | None = None  # the ceiling the count stopped at
 
     def validate_number(self, number):
