@@ -1,9 +1,13 @@
 """Indexes for the staff lists, a meeting's page and the admin's changelists
 (issue 10): the pending actions in the order of ``by_urgency()`` (everyone's
 and one owner's), every live action by due date, actions by status and last
-update, a meeting's follow-ups and side meetings. Indexes only; then ANALYZE
-of the two tables, so that SQLite's planner knows the new indexes (it chooses
-by the statistics of the others otherwise, and sorts every pending action).
+update, a meeting's follow-ups and side meetings, the partnerships of a stage
+and status by last update. Indexes only; then ANALYZE of the three tables, so
+that SQLite's planner knows the new indexes (it chooses by the statistics of
+the others otherwise, and sorts every pending action), and the partnerships
+again: on SQLite, 0013 rebuilt that table, which dropped its statistics, and
+without them the planner reads the partnership list through the owners (every
+partnership, then a sort) instead of by last update.
 """
 
 from django.conf import settings
@@ -84,8 +88,15 @@ class Migration(migrations.Migration):
                 name="meeting_side_meetings",
             ),
         ),
+        migrations.AddIndex(
+            model_name="partnership",
+            index=models.Index(
+                fields=["stage", "status", "-updated_at", "-id"], name="partnership_stage_recent"
+            ),
+        ),
         migrations.RunSQL(
-            "ANALYZE partnerships_action; ANALYZE partnerships_meeting;",
+            "ANALYZE partnerships_action; ANALYZE partnerships_meeting; "
+            "ANALYZE partnerships_partnership;",
             reverse_sql=migrations.RunSQL.noop,
             elidable=True,
         ),
