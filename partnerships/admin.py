@@ -848,8 +848,9 @@ class ActionAdmin(
         "side",
     ]
     list_filter = [DeletedFilter, DueFilter, "status", "priority", "side", "owner"]
-    # By due date, undated last (the model's order), read from an index.
-    ordering = [*urgency()[:2], "pk"]
+    # By due date, undated last, then priority: the lists' order, read from
+    # an index (action_live_urgency).
+    ordering = list(urgency())
     list_select_related = ["owner", "partnership"]
     autocomplete_fields = ["owner", "partnership", "meeting", "lead_organization"]
     search_fields = ["title", "details", "partnership__search_text"]

@@ -84,7 +84,10 @@ PAGES = [
     PlannedPage("my work", "/"),
     PlannedPage("my work (manager)", "/", "manager"),
     PlannedPage(
-        "admin: actions", "/admin/partnerships/action/", "admin", walks=("action_live_due", ACTIONS)
+        "admin: actions",
+        "/admin/partnerships/action/",
+        "admin",
+        walks=("action_live_urgency", ACTIONS),
     ),
     PlannedPage(
         "admin: meetings",

@@ -1,6 +1,6 @@
 """Indexes for the staff lists, a meeting's page and the admin's changelists
 (issue 10): the pending actions in the order of ``by_urgency()`` (everyone's
-and one owner's), every live action by due date, actions by status and last
+and one owner's), every live action by urgency, actions by status and last
 update, a meeting's follow-ups and side meetings, the partnerships of a stage
 and status by last update. Indexes only; then ANALYZE of the three tables, so
 that SQLite's planner knows the new indexes (it chooses by the statistics of
@@ -61,9 +61,10 @@ class Migration(migrations.Migration):
                     models.Q(("due_date__isnull", True)), output_field=models.BooleanField()
                 ),
                 models.F("due_date"),
+                partnerships.models.base.Rank("priority", ("high", "normal", "low")),
                 models.F("id"),
                 condition=models.Q(("deleted_at__isnull", True)),
-                name="action_live_due",
+                name="action_live_urgency",
             ),
         ),
         migrations.AddIndex(

@@ -236,12 +236,9 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
                 name="action_owner_pending_urgency",
                 condition=Q(deleted_at__isnull=True, status__in=PENDING_VALUES),
             ),
-            # The admin's changelist (ordered by due date, undated last).
+            # Every live action by urgency: the export, the admin's changelist.
             models.Index(
-                *urgency()[:2],
-                F("id"),
-                name="action_live_due",
-                condition=Q(deleted_at__isnull=True),
+                *urgency(), name="action_live_urgency", condition=Q(deleted_at__isnull=True)
             ),
             # "Recently done" (?status=done&ordering=-updated) and the like.
             models.Index(fields=["status", "-updated_at", "-id"], name="action_status_updated"),
