@@ -485,10 +485,11 @@ class PartnershipCountryFilter(UsedCountryFilter):
     across_many = True
 
     def organizations(self) -> QuerySet:
-        # Organizations that are a party (the parties' manager leaves out those
-        # of deleted partnerships): one probe of the parties' index for each
-        # organization, rather than a DISTINCT over every party.
-        parties = PartnershipParty.objects.filter(organization=OuterRef("pk"))
+        # Organizations that are a party, of any partnership the admin lists
+        # (deleted ones too, under "deleted: all"): one probe of the parties'
+        # index for each organization, rather than a DISTINCT over every party
+        # joined to every partnership.
+        parties = PartnershipParty.all_objects.filter(organization=OuterRef("pk"))
         return Organization.objects.filter(Exists(parties))
 
 
