@@ -2,7 +2,14 @@
 the API lists and the admin's changelists read the large tables through
 indexes, on SQLite and PostgreSQL (issue 10, point 2; tests/query_plans.py
 says how). The rows: seed_scale's, 400 partnerships (2,000 meetings, 4,000
-actions), with the statistics of ANALYZE, which seed_scale runs."""
+actions), with the statistics of ANALYZE, which seed_scale runs.
+
+On SQLite. PostgreSQL's planner estimates a table's size from its real number
+of pages, and reads a table of a few hundred pages through in one go (rightly:
+at 2,000 partnerships it still hashes the partnerships rather than look up 25
+of them): its plans are checked on a database of the real size instead, by
+bench/plans.py (the benchmark's 100,000 partnerships) with these same pages.
+"""
 
 from __future__ import annotations
 
@@ -35,22 +42,30 @@ ACTIONS, MEETINGS, PARTNERSHIP_ROWS = (
     "partnerships_partnership",
 )
 
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL's plans: bench/plans.py, at full size"
+)
+
 PAGES = [
     PlannedPage("actions: mine to do", "/actions/?owner={staff}&pending=true"),
     PlannedPage("actions: mine overdue", "/actions/?owner={staff}&overdue=true"),
     PlannedPage(
-        "actions: everyone's to do", "/actions/?pending=true", walks=("action_pending_urgency",)
+        "actions: everyone's to do",
+        "/actions/?pending=true",
+        walks=("action_pending_urgency", ACTIONS),
     ),
     PlannedPage(
-        "actions: all overdue", "/actions/?overdue=true", walks=("action_pending_urgency",)
+        "actions: all overdue", "/actions/?overdue=true", walks=("action_pending_urgency", ACTIONS)
     ),
     PlannedPage(
         "actions: recently done",
         "/actions/?status=done&ordering=-updated",
-        walks=("action_status_updated",),
+        walks=("action_status_updated", ACTIONS),
     ),
     PlannedPage(
-        "API actions, overdue", "/api/actions/?overdue=true", walks=("action_pending_urgency",)
+        "API actions, overdue",
+        "/api/actions/?overdue=true",
+        walks=("action_pending_urgency", ACTIONS),
     ),
     PlannedPage("a meeting", "/meetings/{meeting}/"),
     PlannedPage("a meeting with side meetings", "/meetings/{forum}/"),
@@ -64,7 +79,9 @@ PAGES = [
     PlannedPage(
         "partnerships: stage, country and status",
         "/partnerships/?stage=agreement&country=CN&status=active",
-        walks=("partnership_recent",),
+        # PostgreSQL counts the first 1,001 of a stage's and status's rows from
+        # the table when they are many (a sixth of them, in seed_scale's data).
+        walks=("partnership_stage_recent", PARTNERSHIP_ROWS),
     ),
     *[
         pytest.param(
@@ -149,7 +166,6 @@ def test_the_check_sees_a_full_read_of_a_large_table(planned, db):
     assert any(reads), reads
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans name the walk")
 def test_a_walk_in_index_order_is_allowed_only_where_declared(planned, db):
     undeclared = PlannedPage("everyone's to do", "/actions/?pending=true")
     reads = [full_reads(query, plan) for query, plan in explain_page(undeclared, planned)]
