@@ -32,6 +32,7 @@ from partnerships.models import (
     Stage,
     Status,
 )
+from partnerships.models.actions import is_pending
 from partnerships.widgets import CountrySelectMultiple, SearchSelect
 
 User = get_user_model()
@@ -313,14 +314,14 @@ class ActionFilter(filters.FilterSet):
         if wanted is None:
             return qs
         today = timezone.localdate()
-        late = Q(status__in=ActionStatus.pending(), due_date__lt=today)
+        late = Q(is_pending(), due_date__lt=today)
         return qs.filter(late) if wanted else qs.exclude(late)
 
     def filter_pending(self, qs, name, value):
         wanted = _truthy(value)
         if wanted is None:
             return qs
-        pending = Q(status__in=ActionStatus.pending())
+        pending = Q(is_pending())
         return qs.filter(pending) if wanted else qs.exclude(pending)
 
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
@@ -133,15 +134,29 @@ class StableOrderingBackend(BaseFilterBackend):
             ordering = list(queryset.model._meta.ordering)
         if not ordering or ordering[-1] not in ("pk", "-pk", "id", "-id"):
             ordering.append("pk")
-        return queryset.order_by(*(_nulls_last(term) for term in ordering))
+        return queryset.order_by(*(_nulls_last(term, queryset.model) for term in ordering))
 
 
-def _nulls_last(term: str | OrderBy | F) -> str | OrderBy | F:
+def _nulls_last(term: str | OrderBy | F, model: type[Model]) -> str | OrderBy | F:
     if not isinstance(term, str) or term.lstrip("-") in ("pk", "id") or term == "?":
+        return term
+    if _never_empty(model, term.lstrip("-")):
+        # Nothing to put last, and "NULLS LAST" on a column that is never
+        # empty stops PostgreSQL from reading the rows in an index's order
+        # (``-updated_at``: the partnerships by last update).
         return term
     if term.startswith("-"):
         return F(term[1:]).desc(nulls_last=True)
     return F(term).asc(nulls_last=True)
+
+
+def _never_empty(model: type[Model], name: str) -> bool:
+    """Is ``name`` a column of ``model`` itself that cannot be NULL?"""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return field.concrete and not field.null and not field.is_relation
 
 
 # FilterSets of the resources that have no list page ----------------------------------

@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
+    InValues,
     LiveLink,
+    Rank,
     SoftDeleteManager,
     SoftDeleteModel,
     TimeStampedModel,
@@ -46,6 +48,29 @@ class Priority(models.TextChoices):
     HIGH = "high", _("High")
 
 
+# The values, as plain strings, that the indexes and the queries below write
+# into their SQL (partnerships.models.base.InValues and Rank).
+PENDING_VALUES = tuple(str(status.value) for status in ActionStatus.pending())
+PRIORITY_ORDER = (Priority.HIGH.value, Priority.NORMAL.value, Priority.LOW.value)
+
+
+def is_pending() -> InValues:
+    """Neither done nor cancelled, as the pending indexes are written."""
+    return InValues("status", PENDING_VALUES)
+
+
+def urgency() -> tuple:
+    """Soonest due first, undated last, then the most important, then id:
+    ``due_date ASC NULLS LAST`` spelt ``due_date IS NULL, due_date`` and the
+    priority as a rank, which an index can hold on SQLite and PostgreSQL alike."""
+    return (
+        ExpressionWrapper(Q(due_date__isnull=True), output_field=models.BooleanField()),
+        F("due_date"),
+        Rank("priority", PRIORITY_ORDER),
+        F("id"),
+    )
+
+
 class ActionQuerySet(models.QuerySet):
     def search(self, query: str | None) -> ActionQuerySet:
         """Accent- and case-insensitive: every word of ``query`` is in the
@@ -56,8 +81,9 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(result)
 
     def pending(self) -> ActionQuerySet:
-        """Neither done nor cancelled."""
-        return self.filter(status__in=ActionStatus.pending())
+        """Neither done nor cancelled (served by the ``*_pending_urgency``
+        partial indexes: see :func:`is_pending`)."""
+        return self.filter(is_pending())
 
     def overdue(self, today: datetime.date | None = None) -> ActionQuerySet:
         """Pending and due before today."""
@@ -75,16 +101,11 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("owner", "partnership", "meeting", "lead_organization")
 
     def by_urgency(self) -> ActionQuerySet:
-        """Soonest due first (undated last), then the most important."""
-        return self.order_by(
-            models.F("due_date").asc(nulls_last=True),
-            models.Case(
-                models.When(priority=Priority.HIGH, then=0),
-                models.When(priority=Priority.NORMAL, then=1),
-                default=2,
-            ),
-            "pk",
-        )
+        """Soonest due first (undated last), then the most important, then id
+        (:func:`urgency`). The pending ones, everyone's or one owner's, are
+        read in this order from the ``*_pending_urgency`` indexes, without
+        sorting: keep the two in step."""
+        return self.order_by(*urgency())
 
 
 class ActionManager(SoftDeleteManager.from_queryset(ActionQuerySet)):
@@ -205,6 +226,32 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
                 fields=["deleted_at"],
                 name="action_deleted",
                 condition=Q(deleted_at__isnull=False),
+            ),
+            # The lists of pending actions (everyone's, one owner's; overdue
+            # or not) in the order of by_urgency(), first rows first.
+            models.Index(
+                *urgency(),
+                name="action_pending_urgency",
+                condition=Q(deleted_at__isnull=True, status__in=PENDING_VALUES),
+            ),
+            models.Index(
+                F("owner"),
+                *urgency(),
+                name="action_owner_pending_urgency",
+                condition=Q(deleted_at__isnull=True, status__in=PENDING_VALUES),
+            ),
+            # Every live action by urgency: the export, the admin's changelist.
+            models.Index(
+                *urgency(), name="action_live_urgency", condition=Q(deleted_at__isnull=True)
+            ),
+            # "Recently done" (?status=done&ordering=-updated) and the like.
+            models.Index(fields=["status", "-updated_at", "-id"], name="action_status_updated"),
+            # A meeting's follow-ups: most actions come from no meeting, which
+            # makes an index of every row look useless to SQLite's planner.
+            models.Index(
+                fields=["meeting"],
+                name="action_from_meeting",
+                condition=Q(meeting__isnull=False),
             ),
         ]
 

@@ -20,6 +20,8 @@ when it is restored:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +30,60 @@ from django.db.models import Case, F, When
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.errors import StaleObjectError
+
+# SQL written with its values --------------------------------------------------------
+#
+# SQLite uses a partial index only when the query's condition is the index's own,
+# values and all, and an expression index (an ordering) only when the query's
+# expression is the index's: it never matches a bound parameter inside
+# ``IN (…)`` or ``CASE`` against the values the index was written with. These
+# two expressions write fixed values from the code (choices) into the SQL, so
+# that the queries built with them use the indexes built with them, on SQLite
+# as on PostgreSQL (whose driver here writes the values into the SQL anyway).
+
+_SQL_WORD = re.compile(r"[a-z0-9_]+")
+
+
+def _literals(values: Sequence[str]) -> tuple[str, ...]:
+    """Choices' values, checked to be plain words: they are written into SQL."""
+    for value in values:
+        if not _SQL_WORD.fullmatch(value):
+            raise ValueError(f"Not a plain value to write into SQL: {value!r}")
+    return tuple(str(value) for value in values)
+
+
+class InValues(models.Func):
+    """``column IN ('a', 'b')``, the values written into the SQL (see above):
+    ``Action.objects.filter(InValues("status", ActionStatus.pending()))``."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, field: str, values: Sequence[str]) -> None:
+        self.values = _literals(values)
+        super().__init__(F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        written = ", ".join(f"'{value}'" for value in self.values)
+        return f"{column} IN ({written})", params
+
+
+class Rank(models.Func):
+    """The position of the column's value in ``values`` (0 for the first),
+    ``len(values)`` for any other value: a ``CASE`` written with its values (see
+    above), to order by it with an index."""
+
+    output_field = models.IntegerField()
+
+    def __init__(self, field: str, values: Sequence[str]) -> None:
+        self.values = _literals(values)
+        super().__init__(F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        whens = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(self.values))
+        return f"CASE {column} {whens} ELSE {len(self.values)} END", params
 
 
 class DatePrecision(models.TextChoices):

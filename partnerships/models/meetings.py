@@ -149,6 +149,14 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
         indexes = [
             models.Index(fields=["-start_date", "-id"], name="meeting_recent"),
             models.Index(fields=["kind", "status"], name="meeting_kind_status"),
+            # A meeting's side meetings, in the list's order. Most meetings have
+            # no parent, which makes an index of every row look useless to
+            # SQLite's planner (it would read every meeting by date instead).
+            models.Index(
+                fields=["parent", "-start_date", "-id"],
+                name="meeting_side_meetings",
+                condition=Q(parent__isnull=False),
+            ),
             models.Index(
                 fields=["deleted_at"],
                 name="meeting_deleted",

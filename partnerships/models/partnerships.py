@@ -413,6 +413,10 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         ]
         indexes = [
             models.Index(fields=["stage", "status"], name="partnership_stage_status"),
+            # The list filtered by stage and status, in its order (last update).
+            models.Index(
+                fields=["stage", "status", "-updated_at", "-id"], name="partnership_stage_recent"
+            ),
             models.Index(fields=["owner", "status"], name="partnership_owner_status"),
             models.Index(fields=["status", "renewal_due_on"], name="partnership_renewal_due"),
             models.Index(fields=["-updated_at", "-id"], name="partnership_recent"),

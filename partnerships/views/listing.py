@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django_filters import FilterSet
+
+from partnerships.paginator import CappedPaginator
 
 PER_PAGE = 25
 
@@ -66,8 +68,9 @@ def filtered_page(
     per_page: int = PER_PAGE,
 ) -> Listing:
     """Apply the FilterSet to ``queryset`` (already scoped to what the user may
-    see and prepared with ``for_list()``), then cut out the requested page."""
+    see and prepared with ``for_list()``), then cut out the requested page,
+    counting at most 1,000 rows past it (:class:`CappedPaginator`)."""
     data = filter_data(request.GET) if request.GET else None
     filterset = filterset_class(data, queryset=queryset, request=request)
-    page = Paginator(filtered_rows(filterset), per_page).get_page(request.GET.get("page"))
+    page = CappedPaginator(filtered_rows(filterset), per_page).get_page(request.GET.get("page"))
     return Listing(filterset=filterset, page=page)
