@@ -13,7 +13,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from import_export.formats import base_formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,7 +83,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "csp",
     "partnerships",
 ]
@@ -238,11 +236,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-
-# Spreadsheet imports and exports in the admin (partnerships/imports.py): CSV
-# and Excel only, and a whole file in one transaction.
-IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
-IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # REST API (partnerships/api/): personal tokens or the session (with CSRF), the
 # one permission module, the pages' FilterSets, pages of 50 rows (at most 200).

@@ -23,11 +23,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from partnerships import lifecycle, permissions, text_search
+from partnerships.admin_imports import SpreadsheetImportMixin
 from partnerships.errors import DomainError, NearDuplicate
 from partnerships.forms import (
     BasePartyFormSet,
@@ -39,7 +39,6 @@ from partnerships.forms import (
     ReassignForm,
     VersionedModelFormMixin,
 )
-from partnerships.imports import ContactResource, OrganizationResource
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -332,9 +331,8 @@ class OrganizationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(SpreadsheetImportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
-    resource_classes = [OrganizationResource]
     list_display = ["name", "local_name", "romanization", "kind", "country", "locality", "parent"]
     list_filter = ["kind", UsedCountryFilter, "sectors"]
     list_select_related = ["parent"]
@@ -364,8 +362,7 @@ class OrganizationRelationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
-    resource_classes = [ContactResource]
+class ContactAdmin(SpreadsheetImportMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "local_name", "organization", "title", "email", "is_active"]
     list_filter = ["is_active", "organization__kind", ContactCountryFilter, "messaging_app"]
     list_select_related = ["organization"]
@@ -438,7 +435,11 @@ class PartnershipAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, fo
 
 @admin.register(Partnership)
 class PartnershipAdmin(
-    LiveLinksHistoryMixin, SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+    SpreadsheetImportMixin,
+    LiveLinksHistoryMixin,
+    SoftDeleteAdminMixin,
+    NormalizedSearchMixin,
+    SimpleHistoryAdmin,
 ):
     form = PartnershipAdminForm
     list_display = [
@@ -665,7 +666,11 @@ class MeetingAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.
 
 @admin.register(Meeting)
 class MeetingAdmin(
-    LiveLinksHistoryMixin, SoftDeleteAdminMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+    SpreadsheetImportMixin,
+    LiveLinksHistoryMixin,
+    SoftDeleteAdminMixin,
+    NormalizedSearchMixin,
+    SimpleHistoryAdmin,
 ):
     form = MeetingAdminForm
     list_display = [
@@ -755,7 +760,9 @@ class ActionAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.M
 
 
 @admin.register(Action)
-class ActionAdmin(LiveLinksHistoryMixin, SoftDeleteAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(
+    SpreadsheetImportMixin, LiveLinksHistoryMixin, SoftDeleteAdminMixin, SimpleHistoryAdmin
+):
     form = ActionAdminForm
     list_display = [
         "title",

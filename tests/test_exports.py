@@ -210,7 +210,7 @@ def test_excel_exports_keep_formula_like_text_as_text_cells_without_an_apostroph
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     rows = list(sheet.iter_rows())
     header = [cell.value for cell in rows[0]]
-    cells = {name: cell for name, cell in zip(header, rows[1], strict=True)}
+    cells = dict(zip(header, rows[1], strict=True))
 
     title = cells["Title"]
     assert title.value in ("=cmd|' /C calc'!A0", "-2 weeks")

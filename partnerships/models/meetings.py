@@ -68,6 +68,11 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # Optional times of day (the date alone stays valid: a whole-day entry).
+    start_time = models.TimeField(
+        _("start time"), null=True, blank=True, help_text=_("Optional, for example 14:30.")
+    )
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
     locality = models.CharField(_("place"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     parent = models.ForeignKey(
@@ -134,6 +139,14 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="meeting_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_date__gt=F("start_date"))
+                | Q(end_time__gte=F("start_time")),
+                name="meeting_times_in_order",
+                violation_error_message=_("The end time cannot be before the start time."),
+            ),
         ]
         indexes = [
             models.Index(fields=["-start_date", "-id"], name="meeting_recent"),
