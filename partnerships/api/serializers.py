@@ -530,6 +530,9 @@ class StageChangeSerializer(StrictModelSerializer):
 # Meetings ------------------------------------------------------------------------------
 
 
+TIMES = ("start_time", "end_time")
+
+
 class MeetingSerializer(VersionedSerializer):
     country = CountryCodeField(required=False, allow_blank=True)
     parent = LiveIdField(
@@ -558,7 +561,9 @@ class MeetingSerializer(VersionedSerializer):
             "status",
             "title",
             "start_date",
+            "start_time",
             "end_date",
+            "end_time",
             "locality",
             "country",
             "parent",
@@ -584,6 +589,11 @@ class MeetingSerializer(VersionedSerializer):
         if start and end and end < start:
             raise serializers.ValidationError(
                 {"end_date": [_("The end date cannot be before the start date.")]}
+            )
+        times = [attrs.get(name, getattr(self.instance, name, None)) for name in TIMES]
+        if Meeting.times_out_of_order(start, end, *times):
+            raise serializers.ValidationError(
+                {"end_time": [_("The end time cannot be before the start time.")]}
             )
         return super().validate(attrs)
 

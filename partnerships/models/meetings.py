@@ -178,6 +178,13 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
     def build_search_text(self) -> str:
         return text_search.build_search_text([self.title, self.locality])
 
+    @staticmethod
+    def times_out_of_order(start_date, end_date, start_time, end_time) -> bool:
+        """Does a meeting end before it starts on its one day? (The rule of the
+        ``meeting_times_in_order`` constraint, for forms, the API and imports.)"""
+        one_day = end_date is None or end_date == start_date
+        return bool(one_day and start_time and end_time and end_time < start_time)
+
     @property
     def last_day(self):
         return self.end_date or self.start_date
