@@ -77,7 +77,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "parties": parties,
             "open_actions": actions,
             "next_action": actions[0] if actions else None,
-            "documents": partnership.documents.select_related("uploaded_by"),
+            "documents": partnership.documents.with_signing(),
             "timeline": build_timeline(partnership, with_edits=permissions.can_view_history(user)),
             "rates": ExchangeRate.objects.rates_on(),
             "can_edit": permissions.can_edit_partnership(user, partnership),
