@@ -43,7 +43,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import TextChoices
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
@@ -793,11 +793,19 @@ class Importer:
             return str(column.label)
         return str(self.model._meta.get_field(name).verbose_name)
 
+    # Checked by the database on save (a refusal is the row's error); asking
+    # each of them first costs a query per constraint and row.
+    validate_constraints = True
+
     def validate(self, obj: models.Model, row: Row, *, exclude: Sequence[str] = ()) -> None:
         """The model's own checks (lengths, choices, constraints), each error
         put on its column."""
         try:
-            obj.full_clean(exclude=list(exclude), validate_unique=False)
+            obj.full_clean(
+                exclude=list(exclude),
+                validate_unique=False,
+                validate_constraints=self.validate_constraints,
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:
@@ -843,6 +851,14 @@ def run_import(importer: Importer, sheet: spreadsheets.Sheet, *, commit: bool) -
             except ValidationError as error:
                 for message in error.messages:
                     row.error("", message)
+            except IntegrityError:
+                row.error(
+                    "",
+                    _(
+                        "The database refused this row (two values contradict each other, "
+                        "or a record named twice): check its dates, amounts and names."
+                    ),
+                )
             if row.errors:
                 outcome.outcome = "error"
                 outcome.errors = row.errors
@@ -1225,6 +1241,7 @@ def _stage_date_column(stage: str) -> Column:
 class PartnershipImporter(Importer):
     model = Partnership
     required_columns = ("title",)
+    validate_constraints = False  # the rules they hold are checked below
 
     @property
     def columns(self) -> tuple[Column, ...]:  # type: ignore[override]
@@ -1324,10 +1341,32 @@ class PartnershipImporter(Importer):
         target = stage or (max(reached, key=Stage.rank) if reached else None)
         self._check_stage_dates(row, reached, target)
         self.set_fields(partnership, row, result, values)
+        if partnership.value_amount is not None and partnership.value_amount <= 0:
+            row.error("value_amount", _("The value must be greater than zero."))
+        if (
+            partnership.start_date
+            and partnership.end_date
+            and partnership.end_date < partnership.start_date
+        ):
+            row.error("end_date", _("The end date cannot be before the start date."))
+        if (partnership.renewal_notice_days or 0) > 3650:
+            row.error(
+                "renewal_notice_days", _("The renewal notice cannot be longer than ten years.")
+            )
+        # The owner and team come from the active users: no look-up again.
         self.validate(
             partnership,
             row,
-            exclude=["stage", "status", "stage_changed_on", "last_activity_on", "search_text"],
+            exclude=[
+                "stage",
+                "status",
+                "stage_changed_on",
+                "last_activity_on",
+                "search_text",
+                "owner",
+                "abandon_reason",
+                "origin_meeting",
+            ],
         )
         if row.errors:
             return
@@ -1706,6 +1745,10 @@ class MeetingImporter(Importer):
         else:
             values.pop("logged_by", None)
         self.set_fields(meeting, row, result, values)
+        if Meeting.times_out_of_order(
+            meeting.start_date, meeting.end_date, meeting.start_time, meeting.end_time
+        ):
+            row.error("end_time", _("The end time cannot be before the start time."))
         self.validate(meeting, row, exclude=["search_text", "logged_by"])
         if row.errors:
             return

@@ -198,9 +198,7 @@ def test_formulas_are_neutralised_in_both_formats(db, manager):
 
 
 @pytest.mark.parametrize("url", [PARTNERSHIPS, ACTIONS])
-def test_excel_exports_keep_formula_like_text_as_text_cells_without_an_apostrophe(
-    db, manager, url
-):
+def test_excel_exports_keep_formula_like_text_as_text_cells_without_an_apostrophe(db, manager, url):
     partnership = factories.PartnershipFactory(
         title="=cmd|' /C calc'!A0", value_note="@SUM(1)", source_reference="+1"
     )

@@ -7,6 +7,7 @@ nothing."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -87,7 +88,8 @@ def preview(client, changelist: str, upload):
 def confirm(client, changelist: str, previewed):
     """Press "Confirm import" on a preview page."""
     page = previewed.content.decode()
-    assert 'name="confirm"' in page, f"the preview offers no confirmation: {text_of(previewed)}"
+    shown = text_of(previewed)
+    assert 'name="confirm"' in page, shown[shown.find("Preview") :][:2000]
     token = re.search(r'name="token" value="(\w+)"', page).group(1)
     return client.post(f"{changelist}import/confirm/", {"token": token, "confirm": "1"})
 
@@ -100,7 +102,7 @@ def imported(client, changelist: str, upload):
 
 def text_of(response) -> str:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
-    return text.replace(" :", ":")
+    return html.unescape(text.replace(" :", ":"))
 
 
 ORG_HEADER = ["name", "local_name", "kind", "country", "parent", "sectors", "locality"]

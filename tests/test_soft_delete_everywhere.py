@@ -115,8 +115,14 @@ NOT_SHOWING_RECORDS = {
     "admin:view_on_site": "redirects to a record's own page, which the walk visits",
     "admin/(?P<url>.*)$": "the admin's 404 for any other address",
     "admin:auth_user_password_change": "a user's password form",
-    "admin:partnerships_organization_process_import": "POST only: imports a file",
-    "admin:partnerships_contact_process_import": "POST only: imports a file",
+    **{
+        f"admin:partnerships_{model}_import_confirm": "POST only: imports a previewed file"
+        for model in ("organization", "contact", "partnership", "meeting", "action")
+    },
+    **{
+        f"admin:partnerships_{model}_import_template": "an empty file to fill in, no record"
+        for model in ("organization", "contact", "partnership", "meeting", "action")
+    },
 }
 # The admin's delete confirmation of any model lists every row a hard delete
 # would touch, deleted ones included since they still block or cascade (a user
