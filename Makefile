@@ -1,5 +1,7 @@
 # `make run`: a working app with demo data on http://127.0.0.1:8000, from nothing.
 # `make test`: the whole test suite, from nothing.
+# `make serve`: production: migrate, collect static files, serve through gunicorn
+# (DEBUG off; reads the same environment as the app, see README "Deploying").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +11,9 @@ DEV_ENV := DJANGO_DEBUG=true
 # every module it imports again; with the caches that is done once.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test fuzz lint format check messages clean
+PROD_ENV := DJANGO_DEBUG=false
+
+.PHONY: run test fuzz lint format check messages bench clean serve serve-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +41,21 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(PYTEST_ARGS)
 
+# Production: DEBUG stays off whatever the environment says; gunicorn's settings
+# (workers from the cores, bind address) are in crm/gunicorn.conf.py. On several
+# app servers, run it on one first: the others find nothing left to migrate.
+serve: $(VENV)/.runtime
+	$(PROD_ENV) $(BIN)/python manage.py check --deploy
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py createcachetable
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(PROD_ENV) exec $(BIN)/gunicorn --config crm/gunicorn.conf.py crm.wsgi
+
+# Two app servers on one PostgreSQL, checked end to end (CI runs it).
+serve-check: $(VENV)/.dev
+	bash .ci/two_servers
+
+
 # The bounded schemathesis pass against a live server with the demo data
 # (deselected from `make test`; .ci/run runs it as its own step).
 fuzz: $(VENV)/.dev
@@ -51,6 +70,11 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Every page at 1,000 and 100,000 partnerships against a one-query floor
+# (docs/performance.md); BENCH_ARGS="--postgres postgres://..." adds PostgreSQL.
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Rebuild the translation catalogues (needs gettext); the compiled .mo files are
 # committed, so running the app never needs gettext.

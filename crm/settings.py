@@ -7,6 +7,7 @@ value they cannot understand instead of guessing.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -46,6 +47,11 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def _proxy_header_meta(header: str) -> str:
+    """``X-Forwarded-Proto`` as Django's request.META names it."""
+    return "HTTP_" + header.strip().upper().replace("-", "_")
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -68,7 +74,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if D
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "partnerships.admin_site.CrmAdminConfig",  # django.contrib.admin, for admins only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +90,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "axes",
     "partnerships",
 ]
 
@@ -100,6 +107,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "partnerships.middleware.PermissionsPolicyMiddleware",
+    "partnerships.middleware.IdleSessionMiddleware",
+    # Last, so that it sees the sign-in's outcome and answers a lock-out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -125,10 +136,14 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, or a SQLite file in the repository.
 DEFAULT_SQLITE_PATH = BASE_DIR / "db.sqlite3"
+# Without DEBUG each worker keeps its connection for a minute (checked before
+# reuse): opening one per request cost a quarter of the throughput under load
+# (docs/operations.md, "Load").
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -148,12 +163,52 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache that every app server shares, in the database they already share
+# (a table made by `manage.py createcachetable`, which `make serve` runs): it
+# holds the API's authentication-failure counts per address. A per-process
+# memory cache would give each gunicorn worker its own count, multiplying the
+# budget by the number of workers; Redis or memcached would be one more
+# service to run for a few rows a minute.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "crm_cache",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # At least 12 characters (OWASP ASVS 2.1.1, level 2).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: once any password is saved, the API tokens and the calendar
+    # feed address given out under the old one are revoked (issue 11).
+    {"NAME": "partnerships.passwords.CredentialsFollowThePassword"},
 ]
+# Sign-in throttling (django-axes, state in the database so that every app
+# server sees it): after CRM_SIGNIN_FAILURE_LIMIT failures for one user name
+# from one address, that pair is refused for the cool-off, the right password
+# included; the sign-in pages say so (partnerships.views.accounts.signin_locked_out).
+# Lock-outs are listed, and cleared by deleting them, in the admin (Axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CRM_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("CRM_SIGNIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "partnerships.views.accounts.signin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "crm.proxy.client_address"
+AXES_HTTP_RESPONSE_CODE = 429
+# Sign-ins and sign-outs are listed in the admin too (Axes > Access logs;
+# `manage.py axes_reset_logs --age 90` from cron keeps the list short), and
+# lock-outs are logged as warnings.
 LOGIN_URL = "login"
 COUNTRIES_FIRST = ["CN", "FR"]
 COUNTRIES_FIRST_REPEAT = True
@@ -196,7 +251,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Office and OpenDocument files are zips: how far one may expand, and how many
+# parts it may have (zip bombs are refused); how many pixels an image may have.
+DOCUMENT_MAX_EXPANDED_BYTES = env_int("DOCUMENT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024)
+DOCUMENT_MAX_ZIP_ENTRIES = env_int("DOCUMENT_MAX_ZIP_ENTRIES", 5000)
+DOCUMENT_MAX_IMAGE_PIXELS = env_int("DOCUMENT_MAX_IMAGE_PIXELS", 60_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where `manage.py backup` writes its archives (docs/operations.md).
+BACKUP_DIR = Path(env_str("CRM_BACKUP_DIR", str(BASE_DIR / "backups")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail
@@ -214,14 +276,64 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "crm@localhost")
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
-# Security headers. The pages run under a strict Content-Security-Policy: scripts
-# and styles come from our own static files only.
+# Security (Django's deployment checklist; `check --deploy --fail-level WARNING`
+# passes with DEBUG off, see tests/test_deployment.py). The app runs behind a
+# TLS-terminating reverse proxy (docs/operations.md): the proxy sets
+# X-Forwarded-Proto, which is how Django knows a request came over HTTPS.
+SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+# The header the proxy sets to "https" (empty: no proxy, Django sees TLS itself).
+_PROXY_SSL_HEADER = env_str("DJANGO_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto")
+SECURE_PROXY_SSL_HEADER = (
+    (_proxy_header_meta(_PROXY_SSL_HEADER), "https") if _PROXY_SSL_HEADER.strip() else None
+)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and monitors probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+# How many proxies in front add themselves to X-Forwarded-For: the client's
+# address (sign-in and API throttling) is read that many entries from its end.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
+
+# Sessions live in the database (every app server reads them). A session ends
+# after a working day without a request (DJANGO_SESSION_IDLE_MINUTES, refreshed
+# by partnerships.middleware.IdleSessionMiddleware) and when the browser
+# closes, unless "Remember me" was ticked at sign-in (then it lasts
+# DJANGO_SESSION_REMEMBER_DAYS; 0 removes the choice).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 8 * 60) * 60
+SESSION_REMEMBER_ME_AGE = env_int("DJANGO_SESSION_REMEMBER_DAYS", 14) * 24 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # unless "Remember me" (accounts.SignInView)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+if SECURE_COOKIES:
+    # __Host-: the browser keeps the cookie only if it came over HTTPS, for
+    # this exact host and path /; no sub-domain can set or read it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Features no page uses, refused to the page and anything it embeds
+# (partnerships.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a one-way commitment for the whole domain that only its
+    # owner can make (DJANGO_HSTS_PRELOAD=true once the domain is ready).
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -258,7 +370,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "partnerships.api.schema.CrmAutoSchema",
     "EXCEPTION_HANDLER": "partnerships.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# Guessing tokens: after this many failed API authentications from one address,
+# that address is answered 429 (with Retry-After) until the window has passed,
+# whatever it sends (partnerships/api/throttling.py). Empty: no throttling.
+API_AUTH_FAILURE_RATE = env_str("CRM_API_AUTH_FAILURE_RATE", "10/min") or None
 SPECTACULAR_SETTINGS = {
     "TITLE": _("Partnership CRM API"),
     "DESCRIPTION": _(

@@ -5,7 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from partnerships.views import tokens
-from partnerships.views.accounts import SignInView, profile, set_language
+from partnerships.views.accounts import (
+    SignInView,
+    profile,
+    set_language,
+)
 from partnerships.views.health import favicon, healthz
 
 account_urls = [
@@ -16,6 +20,8 @@ account_urls = [
     path("tokens/<id:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
     path(
         "password/",
+        # Saving the new password revokes the tokens and the feed address
+        # (partnerships.passwords, through AUTH_PASSWORD_VALIDATORS).
         auth_views.PasswordChangeView.as_view(),
         name="password_change",
     ),

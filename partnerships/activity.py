@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import DateField, Exists, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models import DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
@@ -120,16 +120,23 @@ def refresh(partnership_ids: Iterable[int | None], *, today: datetime.date | Non
     return done
 
 
-def refresh_all(*, today: datetime.date | None = None, batch: int = BATCH, progress=None) -> int:
-    """Recompute every partnership, ``batch`` at a time (for ``seed_scale``,
-    the migration that added the columns, and ``refresh_activity --all``).
-    ``progress(n)`` is called after each batch with the number of rows done."""
+def refresh_all(
+    *,
+    today: datetime.date | None = None,
+    partnerships: QuerySet | None = None,
+    batch: int = BATCH,
+    progress=None,
+) -> int:
+    """Recompute every partnership (or those of ``partnerships``), ``batch``
+    at a time, by ranges of ids (for ``seed_scale`` and ``refresh_activity
+    --all``). ``progress(n)`` is called after each batch with the rows done."""
     today = today or timezone.localdate()
-    ids = list(Partnership.all_objects.order_by("pk").values_list("pk", flat=True))
+    rows = Partnership.all_objects.all() if partnerships is None else partnerships
+    ids = list(rows.order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        done += Partnership.all_objects.filter(pk__gte=chunk[0], pk__lte=chunk[-1]).update(
+        done += rows.filter(pk__gte=chunk[0], pk__lte=chunk[-1]).update(
             **stored_values(today=today)
         )
         if progress is not None:

@@ -936,6 +936,34 @@ class UserAdmin(DjangoUserAdmin):
     def role(self, obj) -> str:
         return permissions.role_label(obj) or "—"
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            self._revoke(request, obj, reason="account deactivated")
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's "set password" page. Saving the password revokes what the
+        old one gave out (``partnerships.passwords``); the admin is told how
+        many tokens that was."""
+        user = self.get_object(request, id)
+        held = ApiToken.objects.filter(user=user).active().count() if user else 0
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            self._tell_revoked(request, user, held)
+        return response
+
+    def _revoke(self, request, user, *, reason: str) -> None:
+        revoked = lifecycle.revoke_credentials(user=user, by=request.user, reason=reason)
+        self._tell_revoked(request, user, revoked)
+
+    def _tell_revoked(self, request, user, revoked: int) -> None:
+        message = ngettext(
+            "%(count)d API token of %(user)s revoked and their calendar feed address changed.",
+            "%(count)d API tokens of %(user)s revoked and their calendar feed address changed.",
+            revoked,
+        )
+        self.message_user(request, message % {"count": revoked, "user": user})
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
@@ -943,12 +971,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
     a token (a departed colleague's, a leaked one); only its owner creates one,
     from their profile page, since the token is shown once, to them."""
 
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "created_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_on",
+        "revoked_at",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "expires_on", "created_at"]
     list_select_related = ["user"]
     search_fields = ["name", "prefix", "user__username", "user__first_name", "user__last_name"]
     date_hierarchy = "created_at"
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "expires_on", "revoked_at"]
     readonly_fields = fields
     actions = ["revoke"]
 

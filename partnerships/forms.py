@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
@@ -18,6 +19,7 @@ from partnerships import lifecycle, text_search, uploads
 from partnerships.models import (
     AbandonReason,
     Action,
+    ApiToken,
     Contact,
     Document,
     Meeting,
@@ -673,3 +675,28 @@ class NameCheckForm(forms.Form):
                 self.cleaned_data["name"], country=self.cleaned_data["country"] or None
             )[:5]
         )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with "Remember me" when the site allows it
+    (``SESSION_REMEMBER_ME_AGE``)."""
+
+    remember = forms.BooleanField(
+        label=_("Remember me on this device"),
+        required=False,
+        help_text=_("Stay signed in after closing the browser. Not on a shared computer."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if settings.SESSION_REMEMBER_ME_AGE <= 0:
+            del self.fields["remember"]
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "expires_on"]
+        labels = {"name": _("Token name")}
+        help_texts = {"name": _("What it is for, e.g. “Nightly sync to the regional dashboard”.")}
+        widgets = {"expires_on": DateInput()}

@@ -3,7 +3,8 @@
 Creating and editing a partnership with its parties, team and sectors; logging a
 meeting with its links and follow-up actions; adding a document with its
 signatories; creating an organization under the near-duplicate rule; stage and
-status moves; the action workflows; soft delete and restore.
+status moves; the action workflows; soft delete and restore; revoking a
+person's credentials when their password changes or their account is closed.
 
 Every function here keeps the partnerships' stored activity (last activity,
 next due date: ``activity.py``) true in the same transaction.
@@ -22,6 +23,7 @@ Permission checks are not made here: callers (pages, API, admin) ask
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,6 +39,7 @@ from partnerships.models import (
     AbandonReason,
     Action,
     ActionStatus,
+    ApiToken,
     Contact,
     Document,
     DocumentSignatory,
@@ -50,12 +53,16 @@ from partnerships.models import (
     StageChange,
     Status,
     StatusChange,
+    UserProfile,
 )
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
 
     from partnerships.uploads import CheckedFile
+
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidTransition(DomainError):
@@ -815,3 +822,33 @@ def _refresh(stale, fresh) -> None:
     """Bring the caller's copy up to date with the row just saved."""
     for field in fresh._meta.concrete_fields:
         setattr(stale, field.attname, getattr(fresh, field.attname))
+
+
+# Credentials -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke_credentials(*, user: User, by: User | None, reason: str) -> int:
+    """What a changed or reset password, or a deactivated account, must take
+    away: every API token of ``user`` is revoked and the secret of their
+    calendar feed is replaced, so that nothing handed out under the old
+    password keeps working (Django already ends their other sessions). Called
+    whenever a password is saved (``partnerships.passwords``, on every path:
+    the password page, the admin, ``manage.py changepassword``, scripts) and
+    when the admin deactivates an account.
+    Returns the number of tokens revoked. A person who has never opened their
+    profile has no feed address yet, so none is made for them."""
+    revoked = ApiToken.objects.filter(user=user).active().update(revoked_at=timezone.now())
+    profile = UserProfile.objects.filter(user=user).first()
+    if profile is None and not revoked:
+        return 0
+    if profile is not None:
+        profile.reset_calendar_token()
+    logger.info(
+        "Credentials of %s revoked by %s (%s): %d API token(s), calendar feed secret reset",
+        user,
+        by or "the system",
+        reason,
+        revoked,
+    )
+    return revoked

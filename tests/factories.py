@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from partnerships import activity, models
 from partnerships.permissions import MANAGER_GROUP, STAFF_GROUP
+from tests import upload_samples
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -211,7 +212,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     partnership = factory.SubFactory(PartnershipFactory)
     kind = models.DocumentKind.AGREEMENT
     title = factory.Sequence(lambda n: f"Document {n}")
-    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4\n%test\n", name="agreement.pdf"))
+    file = factory.LazyFunction(lambda: ContentFile(upload_samples.PDF, name="agreement.pdf"))
     original_name = "agreement.pdf"
     content_type = "application/pdf"
     size = 15

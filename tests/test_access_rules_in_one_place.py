@@ -26,6 +26,7 @@ CHECKED_PYTHON = [
     *sorted((APP / "templatetags").glob("*.py")),
     APP / "forms.py",
     APP / "admin.py",
+    APP / "admin_site.py",
     APP / "exports.py",
     APP / "pipeline.py",
     APP / "context_processors.py",

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from partnerships.models import (
@@ -72,11 +73,33 @@ def _request(user):
     return request
 
 
-@pytest.mark.parametrize("persona", ["owner", "manager"])
-def test_staff_and_managers_are_sent_to_sign_in_by_the_admin(personas, persona):
-    response = client_for(personas[persona]).get(reverse("admin:index"))
+@pytest.mark.parametrize("persona", ["owner", "manager", "no_role"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/login/",
+        "/admin/partnerships/partnership/",
+        "/admin/auth/user/",
+        "/admin/axes/accessattempt/",
+    ],
+)
+def test_signed_in_non_admins_get_a_403_page_from_the_admin_not_a_sign_in_form(
+    personas, persona, url
+):
+    response = client_for(personas[persona]).get(url)
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The administration pages are for administrators." in html
+    assert 'name="password"' not in html
+
+
+def test_signed_out_visitors_get_the_admins_sign_in_page(db):
+    response = Client().get("/admin/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert response["Location"].startswith("/admin/login/")
+    assert 'name="password"' in Client().get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,13 @@ NOT_SHOWING_RECORDS = {
         f"admin:partnerships_{model}_import_template": "an empty file to fill in, no record"
         for model in ("organization", "contact", "partnership", "meeting", "action")
     },
+    # Sign-in throttling (django-axes): failed sign-ins, user names and addresses.
+    "admin:axes_accessattempt_change": "a failed sign-in's user name and address",
+    "admin:axes_accessattempt_history": "a failed sign-in's admin history",
+    "admin/axes/accessattempt/<path:object_id>/": "redirects to the change page",
+    "admin:axes_accessfailurelog_change": "a failed sign-in's user name and address",
+    "admin:axes_accessfailurelog_history": "a failed sign-in's admin history",
+    "admin/axes/accessfailurelog/<path:object_id>/": "redirects to the change page",
 }
 # The admin's delete confirmation of any model lists every row a hard delete
 # would touch, deleted ones included since they still block or cascade (a user

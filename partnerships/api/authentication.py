@@ -1,7 +1,8 @@
 """Personal API tokens: ``Authorization: Bearer crm_...`` (``Token crm_...`` works too).
 
-Only the token's hash is stored (``ApiToken``); the look-up, the revocation and
-the inactive-user rule live on the model. Here: reading the header, and noting
+Only the token's hash is stored (``ApiToken``); the look-up, the revocation,
+the expiry and the inactive-user rule live on the model. Here: reading the
+header, throttling an address that keeps failing (api/throttling.py), and noting
 when a token was last used, at most once a minute so that a busy script does not
 write a row per request.
 """
@@ -16,6 +17,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from partnerships.api.throttling import AuthFailureThrottle
 from partnerships.models import ApiToken
 
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
@@ -30,6 +32,15 @@ class ApiTokenAuthentication(TokenAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() not in self.keywords:
             return None  # no token: another authentication (the session) may apply
+        throttle = AuthFailureThrottle()
+        throttle.refuse_if_over(request)
+        try:
+            return self._authenticate(parts)
+        except exceptions.AuthenticationFailed:
+            throttle.record_failure(request)
+            raise
+
+    def _authenticate(self, parts: list[bytes]) -> tuple[object, ApiToken]:
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
                 _("Invalid Authorization header: expected “Bearer <token>”.")

@@ -3,13 +3,17 @@ secret of their calendar feed, and the record of reminder e-mails sent to them."
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from partnerships.errors import DomainError
 
 TOKEN_PREFIX = "crm"  # noqa: S105 - a visible marker, not a secret
 
@@ -96,14 +100,21 @@ class UserProfile(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> ApiTokenQuerySet:
+        """Not revoked (expired ones included: see :meth:`usable`)."""
         return self.filter(revoked_at__isnull=True)
 
+    def usable(self, today: datetime.date | None = None) -> ApiTokenQuerySet:
+        """Not revoked and not past its expiry date (a token works through
+        the whole of its ``expires_on`` day, in the site's time zone)."""
+        today = today or timezone.localdate()
+        return self.active().filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+
     def authenticate(self, raw: str) -> ApiToken | None:
-        """The live token whose hash matches ``raw``, with its (active) user."""
+        """The usable token whose hash matches ``raw``, with its (active) user."""
         if not raw or not raw.startswith(f"{TOKEN_PREFIX}_"):
             return None
         return (
-            self.active()
+            self.usable()
             .select_related("user")
             .filter(key_hash=hash_token(raw), user__is_active=True)
             .first()
@@ -126,6 +137,12 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    expires_on = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the last day the token works. Empty: until it is revoked."),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -138,11 +155,23 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
-        """Create a token; returns the row and the raw token (shown once)."""
+    def issue(
+        cls, *, user, name: str, expires_on: datetime.date | None = None
+    ) -> tuple[ApiToken, str]:
+        """Create a token; returns the row and the raw token (shown once). An
+        expiry date, if any, is today or later."""
+        if expires_on is not None and expires_on < timezone.localdate():
+            raise DomainError(
+                _("The expiry date is in the past: choose today or a later day."),
+                field="expires_on",
+            )
         raw = f"{TOKEN_PREFIX}_{secrets.token_urlsafe(32)}"
         token = cls.objects.create(
-            user=user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 7], key_hash=hash_token(raw)
+            user=user,
+            name=name,
+            prefix=raw[: len(TOKEN_PREFIX) + 7],
+            key_hash=hash_token(raw),
+            expires_on=expires_on,
         )
         return token, raw
 
@@ -154,6 +183,14 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_active and not self.is_expired
 
 
 class ReminderLog(models.Model):

@@ -6,28 +6,18 @@ profile page to display it (``pop_new_token``), and only its hash is stored.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from partnerships.errors import DomainError
+from partnerships.forms import ApiTokenForm
 from partnerships.models import ApiToken
 from partnerships.views.access import staff_required
 
 JUST_CREATED_SESSION_KEY = "crm_new_api_token"
-
-
-class ApiTokenForm(forms.ModelForm):
-    class Meta:
-        model = ApiToken
-        fields = ["name"]
-        labels = {"name": gettext_lazy("Token name")}
-        help_texts = {
-            "name": gettext_lazy("What it is for, e.g. “Nightly sync to the regional dashboard”.")
-        }
 
 
 @staff_required
@@ -41,7 +31,15 @@ def token_create(request: HttpRequest) -> HttpResponse:
                     request, _("The token was not created: %(error)s") % {"error": error}
                 )
         return redirect("profile")
-    token, raw = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+    try:
+        token, raw = ApiToken.issue(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            expires_on=form.cleaned_data["expires_on"],
+        )
+    except DomainError as error:
+        messages.error(request, _("The token was not created: %(error)s") % {"error": error})
+        return redirect("profile")
     request.session[JUST_CREATED_SESSION_KEY] = {"id": token.pk, "name": token.name, "raw": raw}
     messages.success(request, _("Token “%(name)s” created.") % {"name": token.name})
     return redirect("profile")

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from partnerships.models import ApiToken
+from tests import upload_samples
 from tests.api.conftest import build_world, db_snapshot
 from tests.conftest import make_partnership, make_personas, shared_rows
 
@@ -107,7 +108,7 @@ def _document_upload(world) -> dict:
         "partnership": world.partnership.pk,
         "kind": "minutes",
         "title": "Minutes of the Hebei mission",
-        "file": SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%minutes\n", "application/pdf"),
+        "file": SimpleUploadedFile("minutes.pdf", upload_samples.PDF, "application/pdf"),
     }
 
 

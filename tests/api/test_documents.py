@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnerships import lifecycle
 from partnerships.models import Document
+from tests import upload_samples
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%Agreement Chambery Zhangjiakou\n"
+PDF = upload_samples.PDF  # a real one-page PDF: uploads must parse
 
 
 def _upload(world, **overrides) -> dict:

@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from partnerships import lifecycle
 from partnerships.models import Action, Contact, Meeting, Organization, Partnership
-from tests import factories
+from tests import factories, upload_samples
 from tests.conftest import client_for, make_partnership, make_personas, shared_rows
 from tests.pages.conftest import (
     action_form_data,
@@ -186,7 +186,7 @@ def test_a_deleted_partnership_has_no_page_even_for_its_owner(owner, manager, pa
 
 
 def pdf_upload() -> SimpleUploadedFile:
-    return SimpleUploadedFile("forged.pdf", b"%PDF-1.4\nforged\n", content_type="application/pdf")
+    return SimpleUploadedFile("forged.pdf", upload_samples.PDF, content_type="application/pdf")
 
 
 FORGED_ON_THE_PARTNERSHIP = [

@@ -21,7 +21,7 @@ from partnerships.models import (
     StageChange,
     StatusChange,
 )
-from tests import factories
+from tests import factories, upload_samples
 from tests.clock import TODAY, at, written
 from tests.conftest import client_for
 from tests.pages.conftest import db_snapshot, partnership_form_data
@@ -768,7 +768,7 @@ def test_the_delete_button_only_removes_by_post(manager, partnership):
 
 # Documents ---------------------------------------------------------------------------
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+PDF = upload_samples.PDF  # a real one-page PDF: uploads must parse
 
 
 def upload(client, partnership, file, **data):

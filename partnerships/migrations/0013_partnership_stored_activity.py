@@ -74,7 +74,7 @@ def fill_stored_activity(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0010_action_search_text"),
+        ("partnerships", "0012_shared_cache_table"),
     ]
 
     operations = [
