@@ -413,6 +413,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partnerships.api.schema.require_version_on_patch",
         "partnerships.api.schema.deduplicate_enums",
+        "partnerships.api.schema.describe_for_generated_clients",
     ],
 }
 

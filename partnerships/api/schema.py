@@ -198,3 +198,47 @@ def require_version_on_patch(result: dict[str, Any], **kwargs: Any) -> dict[str,
         if name.startswith("Patched") and "version" in schema.get("properties", {}):
             schema["required"] = sorted({*schema.get("required", []), "version"})
     return result
+
+
+FORMATS = {
+    BlankableURLSchema.description: "uri",
+    BlankableEmailSchema.description: "email",
+}
+
+
+def describe_for_generated_clients(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """What generated clients (openapi-python-client) need to read every answer:
+
+    - an inline one-member ``allOf`` (the blankable web and e-mail addresses)
+      is unwrapped into a plain string with its format: a generator makes a
+      model class of the wrapper and then fails to parse a string with it;
+    - every field of an answer is always present (a serializer writes all its
+      fields, null when empty), so every property of a response component is
+      required; which ones may be null is said by ``nullable``.
+
+    Request bodies keep their own required lists (what a client must send).
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        properties = schema.get("properties", {})
+        for prop in properties.values():
+            _unwrap_inline_all_of(prop)
+        if properties and not _is_request(name):
+            schema["required"] = list(properties)
+    return result
+
+
+def _is_request(name: str) -> bool:
+    return name.endswith("Request") or name.startswith("Patched")
+
+
+def _unwrap_inline_all_of(prop: dict[str, Any]) -> None:
+    members = prop.get("allOf")
+    if not members or len(members) != 1 or "$ref" in members[0]:
+        return
+    inner = prop.pop("allOf")[0]
+    for key, value in inner.items():
+        prop.setdefault(key, value)
+    format_name = FORMATS.get(prop.get("description", ""))
+    if format_name:
+        prop["format"] = format_name

@@ -49,6 +49,7 @@ from partnerships.models import (
     DocumentKind,
     Meeting,
     Organization,
+    OrganizationRelation,
     Partnership,
     PartyRole,
     Priority,
@@ -209,6 +210,31 @@ class AbandonReasonSerializer(StrictModelSerializer):
 
 
 # Organizations and contacts -------------------------------------------------------------
+
+
+class OrganizationRelationSerializer(ModelRulesSerializer):
+    """A typed, dated link between two organizations, read "source <kind> target"."""
+
+    source = IdField(queryset=Organization.objects.all())
+    source_name = serializers.CharField(source="source.name", read_only=True)
+    target = IdField(queryset=Organization.objects.all())
+    target_name = serializers.CharField(source="target.name", read_only=True)
+
+    class Meta:
+        model = OrganizationRelation
+        fields = [
+            "id",
+            "source",
+            "source_name",
+            "kind",
+            "target",
+            "target_name",
+            "since",
+            "until",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class OrganizationSerializer(ModelRulesSerializer):

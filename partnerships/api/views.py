@@ -31,7 +31,12 @@ from rest_framework.serializers import BaseSerializer
 
 from partnerships import filters, lifecycle, permissions
 from partnerships.api import serializers
-from partnerships.api.filtering import DocumentFilter, StageChangeFilter, UserFilter
+from partnerships.api.filtering import (
+    DocumentFilter,
+    OrganizationRelationFilter,
+    StageChangeFilter,
+    UserFilter,
+)
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -40,6 +45,7 @@ from partnerships.models import (
     DocumentSignatory,
     Meeting,
     Organization,
+    OrganizationRelation,
     Partnership,
     Sector,
     StageChange,
@@ -203,6 +209,32 @@ class OrganizationViewSet(EditableViewSet):
     def get_queryset(self) -> QuerySet:
         organizations = Organization.objects.for_list().prefetch_related("sectors")
         return _visible(self.request, organizations)
+
+
+@extend_schema_view(
+    destroy=extend_schema(description="Removes the link; both organizations stay."),
+)
+class OrganizationRelationViewSet(mixins.DestroyModelMixin, EditableViewSet):
+    """Typed, dated links between organizations ("source <kind> target"), with
+    the rules of organizations: whoever may edit organizations adds and
+    changes them; removing one is permissions.can_delete's (it is not soft:
+    the link goes, both organizations stay, and the history keeps it)."""
+
+    queryset = OrganizationRelation.objects.all()
+    serializer_class = serializers.OrganizationRelationSerializer
+    filterset_class = OrganizationRelationFilter
+    create_rule = permissions.can_edit_organization
+    object_rules = {
+        "update": permissions.can_edit_organization,
+        "partial_update": permissions.can_edit_organization,
+        "destroy": permissions.can_delete,
+    }
+
+    def get_queryset(self) -> QuerySet:
+        relations = OrganizationRelation.objects.select_related("source", "target").order_by(
+            "source__name", "kind", "target__name", "pk"
+        )
+        return _visible(self.request, relations)
 
 
 class ContactViewSet(EditableViewSet):
