@@ -212,6 +212,24 @@ class AbandonReasonSerializer(StrictModelSerializer):
 # Organizations and contacts -------------------------------------------------------------
 
 
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(source="name", help_text="The field's name in the API.")
+    label = serializers.CharField(help_text="The field's name as the pages show it.")
+    old = serializers.CharField(help_text="The value before, as the pages show it (— if empty).")
+    new = serializers.CharField(help_text="The value after, as the pages show it (— if empty).")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One change of a record: when, by whom, and each field's old and new value."""
+
+    at = serializers.DateTimeField()
+    by = serializers.IntegerField(source="by.pk", allow_null=True, default=None)
+    by_name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    reason = serializers.CharField()
+    changes = FieldChangeSerializer(many=True)
+
+
 class OrganizationRelationSerializer(ModelRulesSerializer):
     """A typed, dated link between two organizations, read "source <kind> target"."""
 

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships import lifecycle, permissions
+from partnerships import history, lifecycle, permissions
 from partnerships.errors import DomainError, StaleObjectError
 from partnerships.filters import PartnershipFilter
 from partnerships.forms import (
@@ -81,6 +81,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": build_timeline(partnership, with_edits=permissions.can_view_history(user)),
             "rates": ExchangeRate.objects.rates_on(),
             "can_edit": permissions.can_edit_partnership(user, partnership),
+            "history": history.for_page(user, partnership),
             "can_move": permissions.can_move_partnership(user, partnership),
             "can_change_status": permissions.can_change_partnership_status(user, partnership),
             "status_moves": Status.moves_from(partnership.status),
