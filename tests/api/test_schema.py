@@ -17,14 +17,17 @@ pytestmark = pytest.mark.django_db
 ENDPOINTS = {
     "/api/organizations/": {"get", "post"},
     "/api/organizations/{id}/": {"get", "put", "patch"},
+    "/api/organizations/{id}/history/": {"get"},
     "/api/organization-relations/": {"get", "post"},
     "/api/organization-relations/{id}/": {"get", "put", "patch", "delete"},
     "/api/contacts/": {"get", "post"},
     "/api/contacts/{id}/": {"get", "put", "patch"},
+    "/api/contacts/{id}/history/": {"get"},
     "/api/sectors/": {"get"},
     "/api/sectors/{id}/": {"get"},
     "/api/partnerships/": {"get", "post"},
     "/api/partnerships/{id}/": {"get", "put", "patch", "delete"},
+    "/api/partnerships/{id}/history/": {"get"},
     "/api/partnerships/{id}/move/": {"post"},
     "/api/partnerships/{id}/status/": {"post"},
     "/api/partnerships/{id}/restore/": {"post"},
@@ -32,9 +35,11 @@ ENDPOINTS = {
     "/api/stage-changes/{id}/": {"get"},
     "/api/meetings/": {"get", "post"},
     "/api/meetings/{id}/": {"get", "put", "patch", "delete"},
+    "/api/meetings/{id}/history/": {"get"},
     "/api/meetings/{id}/restore/": {"post"},
     "/api/actions/": {"get", "post"},
     "/api/actions/{id}/": {"get", "put", "patch", "delete"},
+    "/api/actions/{id}/history/": {"get"},
     "/api/actions/{id}/complete/": {"post"},
     "/api/actions/{id}/cancel/": {"post"},
     "/api/actions/{id}/reopen/": {"post"},
@@ -224,10 +229,15 @@ def test_answers_are_typed_for_generated_clients(schema):
         return 0
 
     assert inline_all_ofs(components) == 0
-    assert components["Organization"]["properties"]["website"]["type"] == "string"
-    assert components["Organization"]["properties"]["website"]["format"] == "uri"
-    assert components["Contact"]["properties"]["email"]["format"] == "email"
-    assert components["OrganizationRequest"]["properties"]["website"]["format"] == "uri"
+    for component, name, format_name in (
+        ("Organization", "website", "uri"),
+        ("OrganizationRequest", "website", "uri"),
+        ("Contact", "email", "email"),
+        ("Partnership", "source_url", "uri"),
+    ):
+        filled, blank = components[component]["properties"][name]["anyOf"]
+        assert (filled["type"], filled["format"]) == ("string", format_name)
+        assert (blank["type"], blank["pattern"]) == ("string", r"^\s*$")
     for name in ("Organization", "Contact", "Partnership", "Meeting", "Action"):
         assert set(components[name]["required"]) == set(components[name]["properties"]), name
     assert components["Partnership"]["properties"]["value_amount"]["nullable"] is True
