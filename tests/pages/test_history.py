@@ -52,16 +52,16 @@ def test_a_manager_sees_each_partnership_change_as_old_and_new_values(edited, ma
     html = client_for(manager).get(f"/partnerships/{edited.pk}/").content.decode()
 
     history = _history(html)
-    assert 'Title</span>: <span class="old">Winter cooperation</span> → ' in history
+    assert 'Title:</span> <span class="old">Winter cooperation</span> → ' in history
     assert '<span class="new">Winter sports cooperation</span>' in history
     assert "1,000" in history and "25,000" in history
     assert (
-        'Sectors</span>: <span class="old">Snow tourism</span> → '
+        'Sectors:</span> <span class="old">Snow tourism</span> → '
         '<span class="new">Ice hockey, Snow tourism' in history
     )
-    assert 'Team members</span>: <span class="old">—</span> → ' in history
+    assert 'Team members:</span> <span class="old">—</span> → ' in history
     assert (
-        'Parties</span>: <span class="old">Zhangjiakou (Partner)</span> → <span class="new">—'
+        'Parties:</span> <span class="old">Zhangjiakou (Partner)</span> → <span class="new">—'
         in history
     )
     assert '<span class="new">Zhangjiakou (Signatory)</span>' in history
