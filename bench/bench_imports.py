@@ -18,6 +18,7 @@ import datetime
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +28,12 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--database", default="/tmp/crm-bench-imports.sqlite3")
+    parser.add_argument(
+        "--queries", action="store_true", help="print the most frequent queries of the import"
+    )
     args = parser.parse_args()
-    database = Path("/tmp/crm-bench-imports.sqlite3")
+    database = Path(args.database)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
@@ -99,7 +104,7 @@ def main() -> None:
         queries = []
 
         def count(execute, sql, params, many, context, queries=queries):
-            queries.append(1)
+            queries.append(sql.split(" WHERE ")[0][:90])
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
@@ -114,6 +119,9 @@ def main() -> None:
             f"{result.count('created')} created",
             flush=True,
         )
+        if args.queries and commit:
+            for sql, times in Counter(queries).most_common(25):
+                print(f"{times:7d}  {sql}")
     assert Partnership.objects.count() == args.rows
     load = os.getloadavg()[0]
     print(f"(load average {load:.1f} on {os.cpu_count()} cores)")

@@ -9,11 +9,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
     LiveLink,
+    M2MHistoricalRecords,
     ParentLoopMixin,
     SoftDeleteManager,
     SoftDeleteModel,
@@ -112,7 +112,7 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
     )
     search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(
+    history = M2MHistoricalRecords(
         m2m_fields=[organizations, contacts, attendees, partnerships],
         excluded_fields=["search_text"],
     )

@@ -13,7 +13,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
-from partnerships.models.base import ParentLoopMixin, TimeStampedModel
+from partnerships.models.base import M2MHistoricalRecords, ParentLoopMixin, TimeStampedModel
 
 
 class Sector(models.Model):
@@ -121,7 +121,7 @@ class Organization(ParentLoopMixin, TimeStampedModel):
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(m2m_fields=[sectors])
+    history = M2MHistoricalRecords(m2m_fields=[sectors])
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
