@@ -39,6 +39,7 @@ from partnerships.api.fields import (
     StrictIntegerField,
     StrictSlugField,
     StrictURLField,
+    TimeOfDayField,
 )
 from partnerships.models import (
     AbandonReason,
@@ -578,6 +579,10 @@ TIMES = ("start_time", "end_time")
 
 
 class MeetingSerializer(VersionedSerializer):
+    start_time = TimeOfDayField(
+        required=False, allow_null=True, help_text=gettext_lazy("Optional, for example 14:30.")
+    )
+    end_time = TimeOfDayField(required=False, allow_null=True)
     country = CountryCodeField(required=False, allow_blank=True)
     parent = LiveIdField(
         queryset=Meeting.objects.all(),
