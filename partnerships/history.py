@@ -42,6 +42,11 @@ NOT_SHOWN = {
     "created_by",
 }
 MAX_ENTRIES = 200
+# What a deleted record (or one removed since) is shown as: never its name.
+def _deleted() -> str:
+    return "(" + _("deleted") + ")"
+
+
 # A partnership's parties are saved a moment after the partnership itself.
 SAME_SAVE_SECONDS = 5
 
@@ -176,7 +181,7 @@ class _Names:
                 continue
             ids = {_raw(row, model_field) for row in rows} - {None}
             target = model_field.related_model
-            manager = getattr(target, "all_objects", target._default_manager)
+            manager = target._default_manager  # a deleted record is not named
             known = self.names.setdefault(target, {})
             missing = ids - set(known)
             if missing:
@@ -186,7 +191,7 @@ class _Names:
         if value is None or value == "":
             return "—"
         if model_field.is_relation:
-            return self.names.get(model_field.related_model, {}).get(value, f"#{value}")
+            return self.names.get(model_field.related_model, {}).get(value, _deleted())
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
         return _show(value)
@@ -244,11 +249,11 @@ def _m2m_values(model: type[models.Model], rows: list[models.Model]) -> dict:
             )
         )
         target = m2m_field.related_model
-        manager = getattr(target, "all_objects", target._default_manager)
+        manager = target._default_manager  # a deleted record is not named
         names = {obj.pk: _name(obj) for obj in manager.filter(pk__in={pk for _h, pk in pairs})}
         values: dict[int, list[str]] = defaultdict(list)
         for history_id, pk in pairs:
-            values[history_id].append(names.get(pk, f"#{pk}"))
+            values[history_id].append(names.get(pk) or _deleted())
         result[m2m_field] = values
     return result
 

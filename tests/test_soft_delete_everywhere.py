@@ -609,6 +609,13 @@ def walk_api(walk: Walk) -> None:
                 who="api",
                 expect=(404,),
             )
+        if hasattr(viewset, "history"):  # a record's history names no deleted record
+            for pk in world.live(model):
+                url = reverse(f"api:{basename}-history", args=[pk])
+                walk.get(f"api:{basename}-history", url, who="api")
+            for pk in world.hidden(model):
+                url = reverse(f"api:{basename}-history", args=[pk])
+                walk.get(f"api:{basename}-history", url, who="api", expect=(404,))
 
 
 def walk_admin(walk: Walk, routes: dict[str, Route]) -> None:
