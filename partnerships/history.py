@@ -42,6 +42,8 @@ NOT_SHOWN = {
     "created_by",
 }
 MAX_ENTRIES = 200
+
+
 # What a deleted record (or one removed since) is shown as: never its name.
 def _deleted() -> str:
     return "(" + _("deleted") + ")"
