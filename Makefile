@@ -13,7 +13,7 @@ unexport PYTHONDONTWRITEBYTECODE
 
 PROD_ENV := DJANGO_DEBUG=false
 
-.PHONY: run test fuzz lint format check messages bench clean serve serve-check
+.PHONY: run test fuzz client lint format check messages bench clean serve serve-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ serve-check: $(VENV)/.dev
 # (deselected from `make test`; .ci/run runs it as its own step).
 fuzz: $(VENV)/.dev
 	$(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
+
+# A client generated from the live schema by openapi-python-client, run against
+# a live test server (tests/api/test_generated_client.py).
+client: $(VENV)/.dev
+	$(BIN)/python -m pytest -m client $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -14,7 +14,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from import_export.formats import base_formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -90,7 +89,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "csp",
     "axes",
     "partnerships",
@@ -356,11 +354,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Spreadsheet imports and exports in the admin (partnerships/imports.py): CSV
-# and Excel only, and a whole file in one transaction.
-IMPORT_EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-
 # REST API (partnerships/api/): personal tokens or the session (with CSRF), the
 # one permission module, the pages' FilterSets, pages of 50 rows (at most 200).
 REST_FRAMEWORK = {
@@ -425,6 +418,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partnerships.api.schema.require_version_on_patch",
         "partnerships.api.schema.deduplicate_enums",
+        "partnerships.api.schema.describe_for_generated_clients",
     ],
 }
 

@@ -25,11 +25,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from partnerships import lifecycle, permissions, text_search
+from partnerships.admin_imports import SpreadsheetImportMixin
 from partnerships.errors import DomainError, NearDuplicate
 from partnerships.forms import (
     BasePartyFormSet,
@@ -41,7 +41,6 @@ from partnerships.forms import (
     ReassignForm,
     VersionedModelFormMixin,
 )
-from partnerships.imports import ContactResource, OrganizationResource
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -380,10 +379,9 @@ class OrganizationAdminForm(forms.ModelForm):
 
 @admin.register(Organization)
 class OrganizationAdmin(
-    LargeTableAdminMixin, ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+    LargeTableAdminMixin, SpreadsheetImportMixin, NormalizedSearchMixin, SimpleHistoryAdmin
 ):
     form = OrganizationAdminForm
-    resource_classes = [OrganizationResource]
     list_display = [
         "name",
         "local_name",
@@ -423,9 +421,8 @@ class OrganizationRelationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(
-    LargeTableAdminMixin, ImportExportMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+    LargeTableAdminMixin, SpreadsheetImportMixin, NormalizedSearchMixin, SimpleHistoryAdmin
 ):
-    resource_classes = [ContactResource]
     list_display = [
         "name",
         "local_name",
@@ -531,6 +528,7 @@ class PartnershipAdminForm(
 @admin.register(Partnership)
 class PartnershipAdmin(
     LargeTableAdminMixin,
+    SpreadsheetImportMixin,
     LiveLinksHistoryMixin,
     SoftDeleteAdminMixin,
     NormalizedSearchMixin,
@@ -769,6 +767,7 @@ class MeetingAdminForm(
 @admin.register(Meeting)
 class MeetingAdmin(
     LargeTableAdminMixin,
+    SpreadsheetImportMixin,
     LiveLinksHistoryMixin,
     SoftDeleteAdminMixin,
     NormalizedSearchMixin,
@@ -872,7 +871,11 @@ class ActionAdminForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.M
 
 @admin.register(Action)
 class ActionAdmin(
-    LargeTableAdminMixin, LiveLinksHistoryMixin, SoftDeleteAdminMixin, SimpleHistoryAdmin
+    LargeTableAdminMixin,
+    SpreadsheetImportMixin,
+    LiveLinksHistoryMixin,
+    SoftDeleteAdminMixin,
+    SimpleHistoryAdmin,
 ):
     form = ActionAdminForm
     list_display = [

@@ -11,8 +11,9 @@ written; the Excel file is written row by row (openpyxl's write-only mode) to
 a temporary file, then sent.
 
 Cells that a spreadsheet would run as a formula (text starting with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return) are neutralised with a leading
-apostrophe.
+``+``, ``-``, ``@``, a tab or a carriage return) are neutralised: in CSV with a
+leading apostrophe (a CSV cell has no type); in Excel as a text cell, which
+Excel and LibreOffice show as typed, with no apostrophe, and never run.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class Table:
 
     def values(self) -> Iterator[list[Any]]:
         for row in self.rows:
-            yield [neutralise(column.value(row)) for column in self.columns]
+            yield [column.value(row) for column in self.columns]
 
 
 def _absolute(path: str) -> str:
@@ -383,7 +384,7 @@ def _csv_lines(table: Table) -> Iterator[str]:
     # A byte order mark, so Excel reads the file as UTF-8 (accents, 张家口).
     yield "\ufeff" + writer.writerow([neutralise(header) for header in table.headers()])
     for values in table.values():
-        yield writer.writerow([_csv_value(value) for value in values])
+        yield writer.writerow([neutralise(_csv_value(value)) for value in values])
 
 
 def csv_response(table: Table, *, filename: str) -> StreamingHttpResponse:
@@ -394,9 +395,18 @@ def csv_response(table: Table, *, filename: str) -> StreamingHttpResponse:
     return response
 
 
+def xlsx_text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A text cell: text in Excel and LibreOffice even when it starts like a
+    formula (``=``, ``+``, ``-``, ``@``), with no apostrophe shown. openpyxl
+    would store such a value as a formula; a string cell is never run."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
 def _xlsx_cell(sheet, value: Any) -> Any:
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return xlsx_text_cell(sheet, value)
     if isinstance(value, datetime.date):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
@@ -414,7 +424,7 @@ def write_xlsx(table: Table, target) -> None:
     bold = Font(bold=True)
     header = []
     for title in table.headers():
-        cell = WriteOnlyCell(sheet, value=neutralise(title))
+        cell = xlsx_text_cell(sheet, str(title))
         cell.font = bold
         header.append(cell)
     sheet.append(header)

@@ -248,6 +248,13 @@ class DatesInOrderMixin:
         return cleaned
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
 class MeetingForm(
     KeepsLinksToDeletedMixin, DatesInOrderMixin, VersionedModelFormMixin, forms.ModelForm
 ):
@@ -290,7 +297,9 @@ class MeetingForm(
             "status",
             "title",
             "start_date",
+            "start_time",
             "end_date",
+            "end_time",
             "locality",
             "country",
             "parent",
@@ -305,9 +314,22 @@ class MeetingForm(
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "outcomes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        if Meeting.times_out_of_order(
+            cleaned.get("start_date"),
+            cleaned.get("end_date"),
+            cleaned.get("start_time"),
+            cleaned.get("end_time"),
+        ):
+            self.add_error("end_time", gettext("The end time cannot be before the start time."))
+        return cleaned
 
 
 class ActionForm(KeepsLinksToDeletedMixin, VersionedModelFormMixin, forms.ModelForm):

@@ -169,7 +169,7 @@ def create_partnership(
     )
     partnership.team.set(team)
     partnership.sectors.set(sectors)
-    _replace_parties(partnership, parties)
+    _replace_parties(partnership, parties, by=by)
     return partnership
 
 
@@ -221,7 +221,7 @@ def update_partnership(
     if sectors is not None:
         partnership.sectors.set(sectors)
     if parties is not None:
-        _replace_parties(partnership, parties)
+        _replace_parties(partnership, parties, by=by)
     return partnership
 
 
@@ -242,23 +242,27 @@ def _check_parties(parties: Sequence[Party]) -> None:
         seen.add(key)
 
 
-def _replace_parties(partnership: Partnership, parties: Sequence[Party]) -> None:
+def _replace_parties(partnership: Partnership, parties: Sequence[Party], *, by: User) -> None:
     """Make the partnership's parties exactly ``parties``, in that order,
-    keeping the rows that stay (and their history)."""
+    keeping the rows that stay (and their history, which says who)."""
     existing = {(p.organization_id, p.role): p for p in partnership.parties.all()}
     for order, party in enumerate(parties):
         row = existing.pop((party.organization.pk, party.role), None)
         if row is None:
-            PartnershipParty.objects.create(
+            row = PartnershipParty(
                 partnership=partnership,
                 organization=party.organization,
                 role=party.role,
                 order=order,
             )
+            row._history_user = by
+            row.save()
         elif row.order != order:
             row.order = order
+            row._history_user = by
             row.save(update_fields=["order"])
     for row in existing.values():
+        row._history_user = by
         row.delete()
 
 

@@ -150,7 +150,7 @@ def visible(user: User, queryset: QuerySet) -> QuerySet:
 
 
 @rule(_("The history of records is for managers."))
-def can_view_history(user: User) -> bool:
+def can_view_history(user: User, record: Any = None) -> bool:
     return is_manager(user)
 
 

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 import time_machine
+import vobject
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -193,9 +194,100 @@ def test_the_feed_runs_a_fixed_number_of_queries(db, owner, size, django_assert_
             owner=owner, end_date=D(2026, 9, 1) + datetime.timedelta(days=index)
         )
         factories.ActionFactory(owner=owner, partnership=partnership)
+        factories.MeetingFactory(
+            logged_by=owner, start_date=D(2026, 7, 1), start_time=datetime.time(10, index % 60)
+        )
     url = _feed_url(owner)
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client_for(None).get(url)
 
-    assert len(_events(response)) == 2 * size
+    assert len(_events(response)) == 3 * size
+
+
+# Meetings, durations, language, and what other readers make of it ---------------------
+
+
+@pytest.fixture
+def meetings(db, owner, outsider):
+    visit = factories.MeetingFactory(
+        title="Delegation from Zhangjiakou",
+        status="planned",
+        kind="inbound_delegation",
+        start_date=D(2026, 6, 24),
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(17, 0),
+        locality="Chambéry",
+        country="FR",
+        logged_by=outsider,
+    )
+    visit.attendees.set([owner])
+    return {
+        "visit": visit,
+        "forum": factories.MeetingFactory(
+            title="Alpitec China",
+            status="held",
+            start_date=D(2026, 1, 14),
+            end_date=D(2026, 1, 16),
+            logged_by=owner,
+        ),
+        "cancelled": factories.MeetingFactory(
+            title="Called off", status="cancelled", start_date=D(2026, 6, 26), logged_by=owner
+        ),
+        "not_mine": factories.MeetingFactory(
+            title="Someone else's", start_date=D(2026, 6, 27), logged_by=outsider
+        ),
+    }
+
+
+def test_the_feed_carries_planned_and_held_meetings_the_person_attends_or_logged(
+    dated, meetings, owner
+):
+    events = _events(client_for(None).get(_feed_url(owner)))
+
+    visit = events[f"meeting-{meetings['visit'].pk}@127.0.0.1"]
+    # 9:30 to 17:00 in Paris, written in UTC (summer time: two hours behind).
+    start, end = visit.decoded("DTSTART"), visit.decoded("DTEND")
+    assert (start.hour, start.minute, end.hour, end.minute) == (7, 30, 15, 0)
+    assert start.tzinfo is not None and start.utcoffset() == datetime.timedelta(0)
+    assert str(visit["STATUS"]) == "TENTATIVE"
+    assert str(visit["LOCATION"]) == "Chambéry, France"
+    forum = events[f"meeting-{meetings['forum'].pk}@127.0.0.1"]
+    assert (forum.decoded("DTSTART"), forum.decoded("DTEND")) == (D(2026, 1, 14), D(2026, 1, 17))
+    assert str(forum["STATUS"]) == "CONFIRMED"
+    assert f"meeting-{meetings['cancelled'].pk}@127.0.0.1" not in events
+    assert f"meeting-{meetings['not_mine'].pk}@127.0.0.1" not in events
+
+
+def test_durations_are_written_as_icalendar_durations(dated, owner):
+    body = client_for(None).get(_feed_url(owner)).content.decode()
+
+    assert "X-PUBLISHED-TTL:PT1H\r\n" in body
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in body
+    assert "1:00:00" not in body
+
+
+def test_the_feed_validates_with_icalendar_and_vobject(dated, meetings, owner):
+    body = client_for(None).get(_feed_url(owner)).content
+
+    calendar = Calendar.from_ical(body)
+    assert not calendar.errors
+    assert all(not component.errors for component in calendar.walk())
+    parsed = vobject.readOne(body.decode(), validate=True)
+    assert len(parsed.vevent_list) == 5  # 2 meetings, 1 action, 2 renewal dates
+    assert all(event.dtstart.value for event in parsed.vevent_list)
+    assert parsed.contents["x-published-ttl"][0].value == "PT1H"
+
+
+def test_the_feed_is_written_in_its_owners_language_whoever_fetches_it(dated, meetings, owner):
+    UserProfile.objects.for_user(owner).choose_language("fr")
+    client = client_for(None)
+    client.cookies["django_language"] = "en"
+
+    events = _events(client.get(_feed_url(owner), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert str(events[f"action-{dated['due'].pk}@127.0.0.1"]["SUMMARY"]).startswith("Échéance")
+    assert str(events[f"meeting-{meetings['visit'].pk}@127.0.0.1"]["LOCATION"]).endswith("France")
+    assert "Délégation entrante" in str(
+        events[f"meeting-{meetings['visit'].pk}@127.0.0.1"]["DESCRIPTION"]
+    )

@@ -191,12 +191,35 @@ def test_formulas_are_neutralised_in_both_formats(db, manager):
     client = client_for(manager)
 
     csv_row = _csv_rows(client.get(PARTNERSHIPS))[0]
-    xlsx_row = _xlsx_rows(client.get(PARTNERSHIPS, {"format": "xlsx"}))[0]
 
-    for row in (csv_row, xlsx_row):
-        assert row["Title"] == "'=cmd|' /C calc'!A0"
-        assert row["Value note"] == "'@SUM(1)"
-        assert row["Source"] == "'+1"
+    assert csv_row["Title"] == "'=cmd|' /C calc'!A0"
+    assert csv_row["Value note"] == "'@SUM(1)"
+    assert csv_row["Source"] == "'+1"
+
+
+@pytest.mark.parametrize("url", [PARTNERSHIPS, ACTIONS])
+def test_excel_exports_keep_formula_like_text_as_text_cells_without_an_apostrophe(db, manager, url):
+    partnership = factories.PartnershipFactory(
+        title="=cmd|' /C calc'!A0", value_note="@SUM(1)", source_reference="+1"
+    )
+    factories.ActionFactory(partnership=partnership, title="-2 weeks", owner=partnership.owner)
+
+    response = client_for(manager).get(url, {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    cells = dict(zip(header, rows[1], strict=True))
+
+    title = cells["Title"]
+    assert title.value in ("=cmd|' /C calc'!A0", "-2 weeks")
+    assert title.data_type == "s"  # text, never a formula
+    for cell in cells.values():
+        assert cell.data_type != "f"
+        if isinstance(cell.value, str):
+            assert not cell.value.startswith("'")
+    if url == PARTNERSHIPS:
+        assert (cells["Value note"].value, cells["Value note"].data_type) == ("@SUM(1)", "s")
+        assert (cells["Source"].value, cells["Source"].data_type) == ("+1", "s")
 
 
 def test_the_excel_file_holds_no_formula(db, manager):

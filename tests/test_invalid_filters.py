@@ -83,6 +83,7 @@ def records(manager, owner):
     factories.ActionFactory(owner=owner, partnership=partnership, meeting=meeting)
     factories.ContactFactory(organization=organization, name="Li Wei")
     factories.DocumentFactory(partnership=partnership, meeting=meeting)
+    factories.OrganizationRelationFactory(source=organization)
 
 
 def _query(name: str, value: str) -> dict[str, str]:
@@ -209,7 +210,7 @@ API_LISTS = [
 
 
 def test_every_api_list_with_filters_is_walked():
-    assert len(API_LISTS) == 8  # organizations, contacts, partnerships, stage changes, ...
+    assert len(API_LISTS) == 9  # organizations, their relations, contacts, partnerships, ...
 
 
 @pytest.mark.parametrize(("url", "filterset_class"), API_LISTS)

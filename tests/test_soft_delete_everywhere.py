@@ -115,8 +115,14 @@ NOT_SHOWING_RECORDS = {
     "admin:view_on_site": "redirects to a record's own page, which the walk visits",
     "admin/(?P<url>.*)$": "the admin's 404 for any other address",
     "admin:auth_user_password_change": "a user's password form",
-    "admin:partnerships_organization_process_import": "POST only: imports a file",
-    "admin:partnerships_contact_process_import": "POST only: imports a file",
+    **{
+        f"admin:partnerships_{model}_import_confirm": "POST only: imports a previewed file"
+        for model in ("organization", "contact", "partnership", "meeting", "action")
+    },
+    **{
+        f"admin:partnerships_{model}_import_template": "an empty file to fill in, no record"
+        for model in ("organization", "contact", "partnership", "meeting", "action")
+    },
     # Sign-in throttling (django-axes): failed sign-ins, user names and addresses.
     "admin:axes_accessattempt_change": "a failed sign-in's user name and address",
     "admin:axes_accessattempt_history": "a failed sign-in's admin history",
@@ -603,6 +609,13 @@ def walk_api(walk: Walk) -> None:
                 who="api",
                 expect=(404,),
             )
+        if hasattr(viewset, "history"):  # a record's history names no deleted record
+            for pk in world.live(model):
+                url = reverse(f"api:{basename}-history", args=[pk])
+                walk.get(f"api:{basename}-history", url, who="api")
+            for pk in world.hidden(model):
+                url = reverse(f"api:{basename}-history", args=[pk])
+                walk.get(f"api:{basename}-history", url, who="api", expect=(404,))
 
 
 def walk_admin(walk: Walk, routes: dict[str, Route]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Model
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -75,6 +76,40 @@ class StrictIntegerField(_JsonTypeMixin, serializers.IntegerField):
         if isinstance(data, bool):
             return False
         return isinstance(data, int) or (isinstance(data, float) and data.is_integer())
+
+
+TIME_OF_DAY_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": TIME_OF_DAY_PATTERN,
+        "example": "14:30",
+        "description": "A time of day in the site's time zone, 14:30 or 14:30:00.",
+    }
+)
+class TimeOfDayField(_JsonTypeMixin, serializers.TimeField):
+    """A time of day without a time zone (a meeting's start or end): "14:30"
+    or "14:30:00" and nothing else, answered as "14:30". JSON Schema's
+    ``format: time`` requires an offset, which a time of day has not."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Write a time of day as 14:30 (hours and minutes).")
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        super().__init__(**kwargs)
+
+    def json_type_ok(self, data: Any) -> bool:
+        return isinstance(data, str)
+
+    def to_internal_value(self, value: Any) -> Any:
+        if isinstance(value, str) and not re.match(TIME_OF_DAY_PATTERN, value):
+            self.fail("invalid")
+        return super().to_internal_value(value)
 
 
 class StrictBooleanField(_JsonTypeMixin, serializers.BooleanField):

@@ -32,7 +32,17 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.request import Request
 
 from partnerships.filters import CHECKBOXES, UserChoiceFilter
-from partnerships.models import Document, DocumentKind, Meeting, Partnership, Stage, StageChange
+from partnerships.models import (
+    Document,
+    DocumentKind,
+    Meeting,
+    Organization,
+    OrganizationRelation,
+    Partnership,
+    RelationKind,
+    Stage,
+    StageChange,
+)
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -191,6 +201,30 @@ class StageChangeFilter(filters.FilterSet):
     class Meta:
         model = StageChange
         fields = []
+
+
+class OrganizationRelationFilter(filters.FilterSet):
+    organization = filters.ModelChoiceFilter(
+        label=gettext_lazy("Organization (either side)"),
+        queryset=Organization.objects.all(),
+        method="either_side",
+    )
+    source = filters.ModelChoiceFilter(
+        label=gettext_lazy("Organization"), queryset=Organization.objects.all()
+    )
+    target = filters.ModelChoiceFilter(
+        label=gettext_lazy("Related organization"), queryset=Organization.objects.all()
+    )
+    kind = filters.MultipleChoiceFilter(
+        label=gettext_lazy("Relation"), choices=RelationKind.choices, widget=CHECKBOXES
+    )
+
+    class Meta:
+        model = OrganizationRelation
+        fields = []
+
+    def either_side(self, queryset, name, value):
+        return queryset.filter(Q(source=value) | Q(target=value))
 
 
 class DocumentFilter(filters.FilterSet):

@@ -89,33 +89,40 @@ class CrmAutoSchema(AutoSchema):
 
 
 class BlankableURLSchema(OpenApiSerializerFieldExtension):
-    """A web address that may be left empty. drf-spectacular writes it as
-    ``oneOf: [{format: uri}, {maxLength: 0}]``, which fuzzers read as "the empty
-    string breaks the uri format". Said instead as one pattern that every
-    accepted value matches (surrounding spaces are trimmed): empty, or an
-    http(s) or ftp(s) address without spaces. A value that does not match is
-    always refused; Django's URLValidator checks the rest."""
+    """A web address that may be left empty: a string with its format, or a
+    blank one (surrounding spaces are trimmed), said as
+    ``anyOf: [{type: string, format: uri, pattern}, {type: string, pattern: blank}]``.
+
+    Generated clients read it as a plain string (openapi-python-client made a
+    model class of the one-member ``allOf`` this used to be, then crashed on
+    every answer); validators and fuzzers read "empty, or an http(s) or ftp(s)
+    address without spaces", which every accepted value matches (a value that
+    does not is always refused; Django's URLValidator checks the rest).
+    drf-spectacular's own ``oneOf`` with ``maxLength: 0`` is not used: a value
+    of spaces is accepted too."""
 
     target_class = "partnerships.api.fields.StrictURLField"
     match_subclasses = True
-    pattern = r"^\s*$|^\s*([Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp][Ss]?)://\S+\s*$"
+    format = "uri"
+    pattern = r"^\s*([Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp][Ss]?)://\S+\s*$"
     description = "A web address (http, https, ftp, ftps), or empty."
 
     def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> dict[str, Any]:
         if not self.target.allow_blank:
             return auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        inner = {"type": "string", "pattern": self.pattern}
+        filled = {"type": "string", "format": self.format, "pattern": self.pattern}
         if self.target.max_length:
-            inner["maxLength"] = self.target.max_length
-        # Wrapped so that drf-spectacular does not add its oneOf back around it.
-        return {"allOf": [inner], "description": self.description}
+            filled["maxLength"] = self.target.max_length
+        blank = {"type": "string", "pattern": r"^\s*$"}
+        return {"anyOf": [filled, blank], "description": self.description}
 
 
 class BlankableEmailSchema(BlankableURLSchema):
     """An e-mail address that may be left empty (see BlankableURLSchema)."""
 
     target_class = "partnerships.api.fields.StrictEmailField"
-    pattern = r"^\s*$|^.+@[^@\s]+\s*$"
+    format = "email"
+    pattern = r"^.+@[^@\s]+\s*$"
     description = "An e-mail address, or empty."
 
 
@@ -198,3 +205,37 @@ def require_version_on_patch(result: dict[str, Any], **kwargs: Any) -> dict[str,
         if name.startswith("Patched") and "version" in schema.get("properties", {}):
             schema["required"] = sorted({*schema.get("required", []), "version"})
     return result
+
+
+def describe_for_generated_clients(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """What generated clients (openapi-python-client) need to read every answer:
+
+    - an inline one-member ``allOf`` is unwrapped into its member: a generator
+      makes a model class of the wrapper, then fails to parse a plain value;
+    - every field of an answer is always present (a serializer writes all its
+      fields, null when empty), so every property of a response component is
+      required; which ones may be null is said by ``nullable``.
+
+    Request bodies keep their own required lists (what a client must send).
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        properties = schema.get("properties", {})
+        for prop in properties.values():
+            _unwrap_inline_all_of(prop)
+        if properties and not _is_request(name):
+            schema["required"] = list(properties)
+    return result
+
+
+def _is_request(name: str) -> bool:
+    return name.endswith("Request") or name.startswith("Patched")
+
+
+def _unwrap_inline_all_of(prop: dict[str, Any]) -> None:
+    members = prop.get("allOf")
+    if not members or len(members) != 1 or "$ref" in members[0]:
+        return
+    inner = prop.pop("allOf")[0]
+    for key, value in inner.items():
+        prop.setdefault(key, value)

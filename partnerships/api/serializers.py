@@ -39,6 +39,7 @@ from partnerships.api.fields import (
     StrictIntegerField,
     StrictSlugField,
     StrictURLField,
+    TimeOfDayField,
 )
 from partnerships.models import (
     AbandonReason,
@@ -49,6 +50,7 @@ from partnerships.models import (
     DocumentKind,
     Meeting,
     Organization,
+    OrganizationRelation,
     Partnership,
     PartyRole,
     Priority,
@@ -209,6 +211,49 @@ class AbandonReasonSerializer(StrictModelSerializer):
 
 
 # Organizations and contacts -------------------------------------------------------------
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(source="name", help_text="The field's name in the API.")
+    label = serializers.CharField(help_text="The field's name as the pages show it.")
+    old = serializers.CharField(help_text="The value before, as the pages show it (— if empty).")
+    new = serializers.CharField(help_text="The value after, as the pages show it (— if empty).")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One change of a record: when, by whom, and each field's old and new value."""
+
+    at = serializers.DateTimeField()
+    by = serializers.IntegerField(source="by.pk", allow_null=True, default=None)
+    by_name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    reason = serializers.CharField()
+    changes = FieldChangeSerializer(many=True)
+
+
+class OrganizationRelationSerializer(ModelRulesSerializer):
+    """A typed, dated link between two organizations, read "source <kind> target"."""
+
+    source = IdField(queryset=Organization.objects.all())
+    source_name = serializers.CharField(source="source.name", read_only=True)
+    target = IdField(queryset=Organization.objects.all())
+    target_name = serializers.CharField(source="target.name", read_only=True)
+
+    class Meta:
+        model = OrganizationRelation
+        fields = [
+            "id",
+            "source",
+            "source_name",
+            "kind",
+            "target",
+            "target_name",
+            "since",
+            "until",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class OrganizationSerializer(ModelRulesSerializer):
@@ -530,7 +575,14 @@ class StageChangeSerializer(StrictModelSerializer):
 # Meetings ------------------------------------------------------------------------------
 
 
+TIMES = ("start_time", "end_time")
+
+
 class MeetingSerializer(VersionedSerializer):
+    start_time = TimeOfDayField(
+        required=False, allow_null=True, help_text=gettext_lazy("Optional, for example 14:30.")
+    )
+    end_time = TimeOfDayField(required=False, allow_null=True)
     country = CountryCodeField(required=False, allow_blank=True)
     parent = LiveIdField(
         queryset=Meeting.objects.all(),
@@ -558,7 +610,9 @@ class MeetingSerializer(VersionedSerializer):
             "status",
             "title",
             "start_date",
+            "start_time",
             "end_date",
+            "end_time",
             "locality",
             "country",
             "parent",
@@ -584,6 +638,11 @@ class MeetingSerializer(VersionedSerializer):
         if start and end and end < start:
             raise serializers.ValidationError(
                 {"end_date": [_("The end date cannot be before the start date.")]}
+            )
+        times = [attrs.get(name, getattr(self.instance, name, None)) for name in TIMES]
+        if Meeting.times_out_of_order(start, end, *times):
+            raise serializers.ValidationError(
+                {"end_time": [_("The end time cannot be before the start time.")]}
             )
         return super().validate(attrs)
 

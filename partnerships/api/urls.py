@@ -14,6 +14,9 @@ app_name = "api"
 
 router = DefaultRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register(
+    "organization-relations", views.OrganizationRelationViewSet, basename="organization-relation"
+)
 router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("sectors", views.SectorViewSet, basename="sector")
 router.register("partnerships", views.PartnershipViewSet, basename="partnership")

@@ -29,9 +29,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from partnerships import filters, lifecycle, permissions
+from partnerships import filters, history, lifecycle, permissions
 from partnerships.api import serializers
-from partnerships.api.filtering import DocumentFilter, StageChangeFilter, UserFilter
+from partnerships.api.filtering import (
+    DocumentFilter,
+    OrganizationRelationFilter,
+    StageChangeFilter,
+    UserFilter,
+)
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -40,6 +45,7 @@ from partnerships.models import (
     DocumentSignatory,
     Meeting,
     Organization,
+    OrganizationRelation,
     Partnership,
     Sector,
     StageChange,
@@ -97,6 +103,23 @@ class CrmViewSet(viewsets.GenericViewSet):
         """Live rows; deleted ones too, for restoring."""
         manager = model.all_objects if self.action == "restore" else model.objects
         return manager.all()
+
+
+class HistoryMixin:
+    """``GET .../<id>/history/``: the record's changes, newest first, field by
+    field (old → new), for whoever permissions.can_view_history lets see them."""
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.HistoryEntrySerializer(many=True)},
+        description="Read-only: each change of this record, newest first (at most 200), "
+        "with each field's old and new value as the pages show them. For managers and admins.",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        entries = history.history_of(record)
+        return Response(serializers.HistoryEntrySerializer(entries, many=True).data)
 
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CrmViewSet):
@@ -188,7 +211,7 @@ class AbandonReasonViewSet(ReadOnlyViewSet):
 # Organizations and contacts -------------------------------------------------------------
 
 
-class OrganizationViewSet(EditableViewSet):
+class OrganizationViewSet(HistoryMixin, EditableViewSet):
     """Organizations. There is no permissions.can_delete: partnerships, contacts and actions
     point to them (admins merge or remove them in the Django admin)."""
 
@@ -196,6 +219,7 @@ class OrganizationViewSet(EditableViewSet):
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filters.OrganizationFilter
     object_rules = {
+        "history": permissions.can_view_history,
         "update": permissions.can_edit_organization,
         "partial_update": permissions.can_edit_organization,
     }
@@ -205,13 +229,40 @@ class OrganizationViewSet(EditableViewSet):
         return _visible(self.request, organizations)
 
 
-class ContactViewSet(EditableViewSet):
+@extend_schema_view(
+    destroy=extend_schema(description="Removes the link; both organizations stay."),
+)
+class OrganizationRelationViewSet(mixins.DestroyModelMixin, EditableViewSet):
+    """Typed, dated links between organizations ("source <kind> target"), with
+    the rules of organizations: whoever may edit organizations adds and
+    changes them; removing one is permissions.can_delete's (it is not soft:
+    the link goes, both organizations stay, and the history keeps it)."""
+
+    queryset = OrganizationRelation.objects.all()
+    serializer_class = serializers.OrganizationRelationSerializer
+    filterset_class = OrganizationRelationFilter
+    create_rule = permissions.can_edit_organization
+    object_rules = {
+        "update": permissions.can_edit_organization,
+        "partial_update": permissions.can_edit_organization,
+        "destroy": permissions.can_delete,
+    }
+
+    def get_queryset(self) -> QuerySet:
+        relations = OrganizationRelation.objects.select_related("source", "target").order_by(
+            "source__name", "kind", "target__name", "pk"
+        )
+        return _visible(self.request, relations)
+
+
+class ContactViewSet(HistoryMixin, EditableViewSet):
     """Contacts. There is no permissions.can_delete: untick ``is_active`` when someone leaves."""
 
     queryset = Contact.objects.all()
     serializer_class = serializers.ContactSerializer
     filterset_class = filters.ContactFilter
     object_rules = {
+        "history": permissions.can_view_history,
         "update": permissions.can_edit_contact,
         "partial_update": permissions.can_edit_contact,
     }
@@ -232,7 +283,7 @@ class ContactViewSet(EditableViewSet):
         description="Soft delete: hidden from every list; a manager can restore it."
     ),
 )
-class PartnershipViewSet(SoftDeleteViewSet):
+class PartnershipViewSet(HistoryMixin, SoftDeleteViewSet):
     """Partnerships. The stage changes only through ``move``, the status only
     through ``status``; both are recorded in the history."""
 
@@ -241,6 +292,7 @@ class PartnershipViewSet(SoftDeleteViewSet):
     create_serializer_class = serializers.PartnershipCreateSerializer
     filterset_class = filters.PartnershipFilter
     object_rules = {
+        "history": permissions.can_view_history,
         "update": permissions.can_edit_partnership,
         "partial_update": permissions.can_edit_partnership,
         "move": permissions.can_move_partnership,
@@ -348,7 +400,7 @@ class StageChangeViewSet(ReadOnlyViewSet):
         description="Soft delete: hidden from every list; a manager can restore it."
     ),
 )
-class MeetingViewSet(SoftDeleteViewSet):
+class MeetingViewSet(HistoryMixin, SoftDeleteViewSet):
     """Meetings, calls, delegations, missions, forums: any logged interaction."""
 
     queryset = Meeting.objects.all()
@@ -356,6 +408,7 @@ class MeetingViewSet(SoftDeleteViewSet):
     create_serializer_class = serializers.MeetingCreateSerializer
     filterset_class = filters.MeetingFilter
     object_rules = {
+        "history": permissions.can_view_history,
         "update": permissions.can_edit_meeting,
         "partial_update": permissions.can_edit_meeting,
         "destroy": permissions.can_delete,
@@ -390,7 +443,7 @@ class MeetingViewSet(SoftDeleteViewSet):
         description="Soft delete: hidden from every list; a manager can restore it."
     ),
 )
-class ActionViewSet(SoftDeleteViewSet):
+class ActionViewSet(HistoryMixin, SoftDeleteViewSet):
     """Follow-up actions. Their status changes only through ``complete``,
     ``cancel`` and ``reopen``."""
 
@@ -399,6 +452,7 @@ class ActionViewSet(SoftDeleteViewSet):
     create_serializer_class = serializers.ActionCreateSerializer
     filterset_class = filters.ActionFilter
     object_rules = {
+        "history": permissions.can_view_history,
         "update": permissions.can_edit_action,
         "partial_update": permissions.can_edit_action,
         "complete": permissions.can_complete_action,

@@ -28,6 +28,12 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Case, F, When
 from django.utils.translation import gettext_lazy as _
+from simple_history import utils as simple_history_utils
+from simple_history.models import HistoricalRecords
+from simple_history.signals import (
+    post_create_historical_m2m_records,
+    pre_create_historical_m2m_records,
+)
 
 from partnerships.errors import StaleObjectError
 
@@ -299,3 +305,40 @@ class ParentLoopMixin:
             seen.add(current.pk)
             current = current.parent
         return False
+
+
+class M2MHistoricalRecords(HistoricalRecords):
+    """django-simple-history's records, without a query per many-to-many
+    field and save: its copy of the many-to-many rows rebuilds the live record
+    from the historical one (``history_instance.instance``, a query for the
+    excluded fields) only to find the through model, which the field knows.
+    Partnerships (team, sectors), meetings and organizations use it; a
+    spreadsheet import of 1,000 partnerships saves about 10,000 queries."""
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        for field in history_instance._history_m2m_fields:
+            m2m_history_model = self.m2m_models[field]
+            through_model = field.remote_field.through
+            names = [f.name for f in through_model._meta.fields]
+            foreign_keys = [f.name for f in through_model._meta.fields if f.is_relation]
+            source = simple_history_utils.get_m2m_field_name(field)
+            rows = through_model.objects.filter(**{source: instance}).select_related(*foreign_keys)
+            insert_rows = [
+                m2m_history_model(history=history_instance, **{n: getattr(row, n) for n in names})
+                for row in rows
+            ]
+            pre_create_historical_m2m_records.send(
+                sender=m2m_history_model,
+                rows=insert_rows,
+                history_instance=history_instance,
+                instance=instance,
+                field=field,
+            )
+            created_rows = m2m_history_model.objects.bulk_create(insert_rows)
+            post_create_historical_m2m_records.send(
+                sender=m2m_history_model,
+                created_rows=created_rows,
+                history_instance=history_instance,
+                instance=instance,
+                field=field,
+            )

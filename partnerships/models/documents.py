@@ -43,6 +43,19 @@ class DocumentQuerySet(models.QuerySet):
     def for_list(self) -> DocumentQuerySet:
         return self.select_related("uploaded_by", "meeting", "partnership")
 
+    def with_signing(self) -> DocumentQuerySet:
+        """What a document's row shows of its signing: the meeting it was
+        signed at and the signatories with their title at signing, in a fixed
+        number of queries whatever the number of documents."""
+        return self.select_related("uploaded_by", "meeting").prefetch_related(
+            models.Prefetch(
+                "signings",
+                queryset=DocumentSignatory.objects.select_related(
+                    "contact", "contact__organization"
+                ).order_by("pk"),
+            )
+        )
+
 
 class DocumentManager(HiddenWithParentManager.from_queryset(DocumentQuerySet)):
     """A partnership's documents are hidden while it is deleted."""
@@ -122,6 +135,15 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:download", args=[self.pk])
+
+    @property
+    def signed_where(self) -> str:
+        """Where it was signed, as its row says it: the place, the meeting, or both."""
+        meeting = self.live_meeting
+        parts = [self.signed_place] if self.signed_place else []
+        if meeting is not None and meeting.title not in parts:
+            parts.append(meeting.title)
+        return " · ".join(parts)
 
     def describe_file(self, checked: CheckedFile) -> None:
         """Record what the upload check found out about the file."""

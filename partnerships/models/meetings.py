@@ -9,12 +9,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
     DatePrecision,
     LiveLink,
+    M2MHistoricalRecords,
     ParentLoopMixin,
     SoftDeleteManager,
     SoftDeleteModel,
@@ -73,6 +73,11 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     date_precision = date_precision_field()
+    # Optional times of day (the date alone stays valid: a whole-day entry).
+    start_time = models.TimeField(
+        _("start time"), null=True, blank=True, help_text=_("Optional, for example 14:30.")
+    )
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
     locality = models.CharField(_("place"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     parent = models.ForeignKey(
@@ -114,7 +119,7 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
     )
     search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(
+    history = M2MHistoricalRecords(
         m2m_fields=[organizations, contacts, attendees, partnerships],
         excluded_fields=["search_text"],
     )
@@ -145,6 +150,14 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="meeting_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_date__gt=F("start_date"))
+                | Q(end_time__gte=F("start_time")),
+                name="meeting_times_in_order",
+                violation_error_message=_("The end time cannot be before the start time."),
+            ),
         ]
         indexes = [
             models.Index(fields=["-start_date", "-id"], name="meeting_recent"),
@@ -183,6 +196,13 @@ class Meeting(ParentLoopMixin, TimeStampedModel, SoftDeleteModel, VersionedModel
 
     def build_search_text(self) -> str:
         return text_search.build_search_text([self.title, self.locality])
+
+    @staticmethod
+    def times_out_of_order(start_date, end_date, start_time, end_time) -> bool:
+        """Does a meeting end before it starts on its one day? (The rule of the
+        ``meeting_times_in_order`` constraint, for forms, the API and imports.)"""
+        one_day = end_date is None or end_date == start_date
+        return bool(one_day and start_time and end_time and end_time < start_time)
 
     @property
     def last_day(self):

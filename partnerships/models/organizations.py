@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
+    M2MHistoricalRecords,
     ParentLoopMixin,
     TimeStampedModel,
     illustrative_field,
@@ -128,7 +129,7 @@ class Organization(ParentLoopMixin, TimeStampedModel):
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(m2m_fields=[sectors])
+    history = M2MHistoricalRecords(m2m_fields=[sectors])
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:

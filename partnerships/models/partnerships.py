@@ -22,6 +22,7 @@ from partnerships.models.base import (
     EveryRowManager,
     HiddenWithParentManager,
     LiveLink,
+    M2MHistoricalRecords,
     SoftDeleteManager,
     SoftDeleteModel,
     TimeStampedModel,
@@ -355,7 +356,7 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
     )
     next_due_on = models.DateField(_("next action due"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(
+    history = M2MHistoricalRecords(
         m2m_fields=[team, sectors],
         excluded_fields=["search_text", "renewal_due_on", "last_activity_on", "next_due_on"],
     )

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships import lifecycle, permissions
+from partnerships import history, lifecycle, permissions
 from partnerships.errors import DomainError, StaleObjectError
 from partnerships.filters import ActionFilter
 from partnerships.forms import ActionCompleteForm, ActionForm, ReassignForm, VersionForm
@@ -97,9 +97,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_delete": permissions.can_delete(request.user, action),
             "complete_form": ActionCompleteForm(initial={"version": action.version}),
             "reassign_form": ReassignForm(initial={"owner": action.owner_id}),
-            "history": action.history.select_related("history_user")[:20]
-            if permissions.can_view_history(request.user)
-            else None,
+            "history": history.for_page(request.user, action),
         },
     )
 

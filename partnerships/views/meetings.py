@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships import lifecycle, permissions
+from partnerships import history, lifecycle, permissions
 from partnerships.errors import DomainError
 from partnerships.filters import MeetingFilter
 from partnerships.forms import MeetingActionFormSet, MeetingForm
@@ -52,6 +52,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 partnership__deleted_at__isnull=True
             ).select_related("partnership"),
             "can_edit": permissions.can_edit_meeting(request.user, meeting),
+            "history": history.for_page(request.user, meeting),
             "can_delete": permissions.can_delete(request.user, meeting),
         },
     )

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from partnerships import lifecycle, permissions
+from partnerships import history, lifecycle, permissions
 from partnerships.filters import ContactFilter, OrganizationFilter
 from partnerships.forms import (
     ContactForm,
@@ -52,6 +52,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organizations/detail.html",
         {
             "organization": organization,
+            "history": history.for_page(request.user, organization),
             "ancestors": organization.ancestors(),
             "partnerships": partnerships,
             "meetings": Meeting.objects.filter(organizations=organization).for_list()[:20],
@@ -149,6 +150,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts/detail.html",
         {
             "contact": contact,
+            "history": history.for_page(request.user, contact),
             "meetings": contact.meetings.for_list()[:20],
             "signings": contact.signings.filter(
                 document__partnership__deleted_at__isnull=True

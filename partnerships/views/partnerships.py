@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships import lifecycle, permissions
+from partnerships import history, lifecycle, permissions
 from partnerships.errors import DomainError, StaleObjectError
 from partnerships.filters import PartnershipFilter
 from partnerships.forms import (
@@ -78,11 +78,12 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "parties": parties,
             "open_actions": actions,
             "next_action": actions[0] if actions else None,
-            "documents": partnership.documents.select_related("uploaded_by"),
+            "documents": partnership.documents.with_signing(),
             "timeline": timeline,
             "stage_precision": stage_since_precision(partnership, timeline),
             "rates": ExchangeRate.objects.rates_on(),
             "can_edit": permissions.can_edit_partnership(user, partnership),
+            "history": history.for_page(user, partnership),
             "can_move": permissions.can_move_partnership(user, partnership),
             "can_change_status": permissions.can_change_partnership_status(user, partnership),
             "status_moves": Status.moves_from(partnership.status),

@@ -190,3 +190,30 @@ def test_a_bad_action_in_a_new_meeting_saves_nothing(api, world):
     errors = response.json()["actions"]["1"]  # only the row in error, by position
     assert set(errors) == {"title", "due_date", "owner"}
     assert db_snapshot() == before
+
+
+def test_a_meeting_has_optional_times_of_day_without_a_time_zone(api, owner):
+    created = api.post(
+        "/api/meetings/",
+        {"title": "Visit", "start_date": "2026-06-24", "start_time": "09:30", "end_time": "17:00"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert (data["start_time"], data["end_time"]) == ("09:30", "17:00")
+
+    for bad in ("02:53:28-11:14", "9h30", "25:00", 930):
+        refused = api.patch(
+            f"/api/meetings/{data['id']}/",
+            {"start_time": bad, "version": data["version"]},
+            format="json",
+        )
+        assert refused.status_code == 400, bad
+        assert list(refused.json()) == ["start_time"]
+    backwards = api.patch(
+        f"/api/meetings/{data['id']}/",
+        {"start_time": "18:00", "version": data["version"]},
+        format="json",
+    )
+    assert backwards.status_code == 400
+    assert backwards.json() == {"end_time": ["The end time cannot be before the start time."]}

@@ -907,3 +907,26 @@ def test_no_party_is_created_when_the_party_rows_are_left_empty(owner):
     assert response.status_code == 302
     assert not PartnershipParty.objects.exists()
     assert StageChange.objects.filter(partnership__title="No party yet").count() == 1
+
+
+def test_a_documents_row_shows_where_it_was_signed_and_by_whom_with_their_title_then(
+    owner, partnership
+):
+    mayor = factories.ContactFactory(name="Michel Dantin", title="Senator")
+    ceremony = factories.MeetingFactory(title="Forum on the Winter Games business")
+    document = factories.DocumentFactory(
+        partnership=partnership,
+        title="Cooperation agreement",
+        signed_on=datetime.date(2018, 11, 29),
+        signed_place="Chambéry",
+        meeting=ceremony,
+    )
+    factories.DocumentSignatoryFactory(document=document, contact=mayor, title_at_signing="Mayor")
+
+    html = client_for(owner).get(f"/partnerships/{partnership.pk}/").content.decode()
+
+    row = html[html.index("download>Cooperation agreement") :][:1500]
+    assert "signed in Chambéry · Forum on the Winter Games business" in row
+    assert "Signatories:" in row
+    assert "Michel Dantin</a> (Mayor)" in row  # the title they signed under, not today's
+    assert "Senator" not in row

@@ -167,16 +167,20 @@ LIST_PAGES = [
     ("meeting lookup", "/lookup/meetings/?q=zhang", "manager", 4),
     ("people lookup", "/lookup/users/?q=zhang", "manager", 4),
 ]
+# Managers and admins also get the history (partnerships/history.py): its rows,
+# two for each many-to-many field it keeps (the rows, their names), one for
+# each kind of record it names, and a partnership's parties.
 DETAIL_PAGES = [
-    ("partnership detail and timeline", "/partnerships/{partnership}/", "manager", 18),
-    ("partnership detail for staff", "/partnerships/{partnership}/", "teammate", 15),
-    ("meeting detail", "/meetings/{meeting}/", "manager", 11),
+    ("partnership detail and timeline", "/partnerships/{partnership}/", "manager", 26),
+    # One more than before issue 12: the documents' signatories.
+    ("partnership detail for staff", "/partnerships/{partnership}/", "teammate", 16),
+    ("meeting detail", "/meetings/{meeting}/", "manager", 21),
     # Three more than the empty form: the partnership new action rows start with,
     # read for the row and for the template of the next one.
     ("meeting edit form", "/meetings/{meeting}/edit/", "owner", 18),
-    ("action detail", "/actions/{action}/", "manager", 6),
-    ("organization detail", "/organizations/{organization}/", "manager", 15),
-    ("contact detail", "/contacts/{contact}/", "manager", 7),
+    ("action detail", "/actions/{action}/", "manager", 10),
+    ("organization detail", "/organizations/{organization}/", "manager", 19),
+    ("contact detail", "/contacts/{contact}/", "manager", 9),
 ]
 
 
