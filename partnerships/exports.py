@@ -50,7 +50,6 @@ from partnerships.models import (
     Status,
 )
 from partnerships.models.base import live_value
-from partnerships.reports import eur_value
 
 CHUNK = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -171,7 +170,6 @@ def partnership_rows(
     for the rows, read in chunks, then three per chunk of ``CHUNK`` rows."""
     rows = (
         queryset.annotate(
-            value_eur=eur_value(rates),
             next_due=F("next_due_on"),
             last_activity=F("last_activity_on"),
         )

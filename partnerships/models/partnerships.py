@@ -91,6 +91,10 @@ class Currency(models.TextChoices):
     USD = "USD", _("US dollar (USD)")
 
 
+# A value in euros: an amount (2 decimals) times a rate (6 decimals), exactly.
+VALUE_EUR = models.DecimalField(max_digits=26, decimal_places=8)
+
+
 class PartyRole(models.TextChoices):
     SIGNATORY = "signatory", _("Signatory")
     PARTNER = "partner", _("Partner")
@@ -348,10 +352,26 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         _("last activity"), default=datetime.date.today, editable=False
     )
     next_due_on = models.DateField(_("next action due"), null=True, blank=True, editable=False)
+    # The value in euros at today's rate (partnerships/valuation.py): kept by the
+    # workflows and the daily refresh, read by the board, the reports and exports.
+    value_eur = models.DecimalField(
+        _("value in euros"),
+        max_digits=26,
+        decimal_places=8,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     history = HistoricalRecords(
         m2m_fields=[team, sectors],
-        excluded_fields=["search_text", "renewal_due_on", "last_activity_on", "next_due_on"],
+        excluded_fields=[
+            "search_text",
+            "renewal_due_on",
+            "last_activity_on",
+            "next_due_on",
+            "value_eur",
+        ],
     )
     objects = PartnershipManager()
     all_objects = models.Manager.from_queryset(PartnershipQuerySet)()

@@ -57,7 +57,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from tqdm import tqdm
 
-from partnerships import activity, text_search
+from partnerships import activity, text_search, valuation
 from partnerships.models import (
     AbandonReason,
     Action,
@@ -122,6 +122,7 @@ def recompute_stored_columns(partnerships: QuerySet[Partnership], *, today: date
     the workflows keep and seed_scale's direct writes do not: computed once at
     the end, set-based, by ranges of ids (``activity.refresh_all``)."""
     activity.refresh_all(today=today, partnerships=partnerships)
+    valuation.refresh_all(today=today, partnerships=partnerships)
 
 
 @contextlib.contextmanager
