@@ -137,9 +137,9 @@ def board(
 ) -> list[Column]:
     """The five columns for ``queryset`` (already filtered and scoped to the
     user). Queries: one for counts and totals (read from an index holding the
-    stage and the stored value in euros), then the cards, chosen in the same
-    query: for each stage the first ``per_column`` in relevance order, each a
-    walk of the ``partnership_board`` index that stops there, with their
+    stage and the stored value in euros), one for the ids of the cards (for
+    each stage the first ``per_column`` in relevance order, each a walk of the
+    ``partnership_board`` index that stops there), then the cards with their
     owner, parties and team (three)."""
     totals = {
         stage: (count, total)
@@ -152,8 +152,14 @@ def board(
         first_of_each |= Q(
             pk__in=queryset.filter(stage=stage).order_by(*relevance()).values("pk")[:per_column]
         )
-    rows = Partnership.objects.filter(first_of_each) if totals else Partnership.objects.none()
-    cards = _cards(rows, today=today, user=user)
+    # The ids alone first: joined with the owners, the planner of SQLite
+    # walked every partnership of every owner instead of the five short lists.
+    ids = (
+        list(Partnership.objects.filter(first_of_each).values_list("pk", flat=True))
+        if totals
+        else []
+    )
+    cards = _cards(Partnership.objects.filter(pk__in=ids), today=today, user=user)
     columns = []
     for rank, (stage, label) in enumerate(Stage.choices):
         count, total = totals.get(stage, (0, None))
@@ -182,7 +188,9 @@ def column_page(
     """The cards of one column from ``offset`` on ("show more"), with the
     column's count. Queries: the count, then the cards (as the board)."""
     in_stage = queryset.filter(stage=stage)
-    page = in_stage.order_by(*relevance()).values("pk")[offset : offset + limit]
+    page = list(
+        in_stage.order_by(*relevance()).values_list("pk", flat=True)[offset : offset + limit]
+    )
     return Column(
         stage=stage,
         label=Stage(stage).label,

@@ -426,6 +426,21 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             models.Index(fields=["owner", "status"], name="partnership_owner_status"),
             models.Index(fields=["status", "renewal_due_on"], name="partnership_renewal_due"),
             models.Index(fields=["-updated_at", "-id"], name="partnership_recent"),
+            # The board (partnerships/pipeline.py): each column's cards in
+            # relevance order, a walk that stops after the cards shown...
+            models.Index(
+                fields=["stage", "next_due_on", "-value_eur", "-id"],
+                name="partnership_board",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... and its counts and totals per stage, from the index alone
+            # (SQLite reads the table for any column of the query the index
+            # lacks, even one its condition settles: hence ``deleted_at``).
+            models.Index(
+                fields=["status", "stage", "value_eur", "deleted_at"],
+                name="partnership_stage_totals",
+                condition=Q(deleted_at__isnull=True),
+            ),
             models.Index(
                 fields=["deleted_at"],
                 name="partnership_deleted",
