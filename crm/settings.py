@@ -188,6 +188,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: once any password is saved, the API tokens and the calendar
+    # feed address given out under the old one are revoked (issue 11).
+    {"NAME": "partnerships.passwords.CredentialsFollowThePassword"},
 ]
 # Sign-in throttling (django-axes, state in the database so that every app
 # server sees it): after CRM_SIGNIN_FAILURE_LIMIT failures for one user name

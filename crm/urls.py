@@ -6,7 +6,6 @@ from django.urls import include, path
 
 from partnerships.views import tokens
 from partnerships.views.accounts import (
-    PasswordChangeView,
     SignInView,
     profile,
     set_language,
@@ -21,7 +20,9 @@ account_urls = [
     path("tokens/<id:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
     path(
         "password/",
-        PasswordChangeView.as_view(),
+        # Saving the new password revokes the tokens and the feed address
+        # (partnerships.passwords, through AUTH_PASSWORD_VALIDATORS).
+        auth_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -946,15 +946,21 @@ class UserAdmin(DjangoUserAdmin):
             self._revoke(request, obj, reason="account deactivated")
 
     def user_change_password(self, request, id, form_url=""):
-        """Django's "set password" page; once it has saved (it answers with a
-        redirect), what the old password gave out is taken away."""
+        """Django's "set password" page. Saving the password revokes what the
+        old one gave out (``partnerships.passwords``); the admin is told how
+        many tokens that was."""
+        user = self.get_object(request, id)
+        held = ApiToken.objects.filter(user=user).active().count() if user else 0
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
-            self._revoke(request, self.get_object(request, id), reason="password reset by an admin")
+            self._tell_revoked(request, user, held)
         return response
 
     def _revoke(self, request, user, *, reason: str) -> None:
         revoked = lifecycle.revoke_credentials(user=user, by=request.user, reason=reason)
+        self._tell_revoked(request, user, revoked)
+
+    def _tell_revoked(self, request, user, revoked: int) -> None:
         message = ngettext(
             "%(count)d API token of %(user)s revoked and their calendar feed address changed.",
             "%(count)d API tokens of %(user)s revoked and their calendar feed address changed.",

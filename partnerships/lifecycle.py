@@ -872,11 +872,17 @@ def revoke_credentials(*, user: User, by: User | None, reason: str) -> int:
     away: every API token of ``user`` is revoked and the secret of their
     calendar feed is replaced, so that nothing handed out under the old
     password keeps working (Django already ends their other sessions). Called
-    by the password change page, the admin's password form and user page.
-    Returns the number of tokens revoked."""
+    whenever a password is saved (``partnerships.passwords``, on every path:
+    the password page, the admin, ``manage.py changepassword``, scripts) and
+    when the admin deactivates an account.
+    Returns the number of tokens revoked. A person who has never opened their
+    profile has no feed address yet, so none is made for them."""
     revoked = ApiToken.objects.filter(user=user).active().update(revoked_at=timezone.now())
-    profile = UserProfile.objects.for_user(user)
-    profile.reset_calendar_token()
+    profile = UserProfile.objects.filter(user=user).first()
+    if profile is None and not revoked:
+        return 0
+    if profile is not None:
+        profile.reset_calendar_token()
     logger.info(
         "Credentials of %s revoked by %s (%s): %d API token(s), calendar feed secret reset",
         user,

@@ -1,4 +1,5 @@
-"""Tokens die with the password: changing it, an admin resetting it, or an
+"""Tokens die with the password: changing it (on the page, with
+``manage.py changepassword`` or from a script), an admin resetting it, or an
 admin deactivating the account revokes the person's API tokens and gives
 their calendar feed a new secret address. Tokens show their last use and may
 carry an expiry date chosen when they are created."""
@@ -6,10 +7,12 @@ carry an expiry date chosen when they are created."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from partnerships import lifecycle
@@ -143,6 +146,37 @@ def test_an_admin_editing_an_active_account_revokes_nothing(owner, admin_user, c
     assert owner.first_name == "Olive" and owner.is_active
     assert [api_status(raw) for raw in credentials["tokens"]] == [200, 200]
     assert feed_status(credentials["secret"]) == 200
+
+
+def test_manage_py_changepassword_revokes_credentials(owner, credentials, monkeypatch):
+    from django.contrib.auth.management.commands import changepassword
+
+    # The command reads the new password twice from the terminal.
+    monkeypatch.setattr(changepassword.getpass, "getpass", lambda prompt="": NEW_PASSWORD)
+    call_command("changepassword", owner.username, stdout=io.StringIO())
+
+    owner.refresh_from_db()
+    assert owner.check_password(NEW_PASSWORD)
+    assert_revoked(owner, credentials)
+
+
+def test_a_script_setting_a_password_revokes_credentials(owner, credentials):
+    owner.set_password(NEW_PASSWORD)
+    owner.save()
+
+    assert_revoked(owner, credentials)
+
+
+def test_a_new_account_gets_no_feed_address_until_it_opens_its_profile(django_user_model):
+    newcomer = django_user_model.objects.create_user("newcomer", password=NEW_PASSWORD)
+
+    assert not UserProfile.objects.filter(user=newcomer).exists()
+
+
+def test_the_password_form_says_what_a_new_password_takes_away(owner):
+    page = client_for(owner).get("/accounts/password/")
+
+    assert "A new password revokes your API tokens" in page.content.decode()
 
 
 def test_revoking_credentials_twice_is_harmless(owner, credentials):

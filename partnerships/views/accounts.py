@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from partnerships import lifecycle
 from partnerships.forms import SignInForm
 from partnerships.views.access import staff_required
 
@@ -119,16 +118,3 @@ def signin_locked_out(
         response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(seconds)
     return response
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's page, and then what a new password must take away: the API
-    tokens and the calendar feed address made under the old one (Django
-    itself signs out the person's other sessions)."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        lifecycle.revoke_credentials(
-            user=form.user, by=self.request.user, reason="password changed"
-        )
-        return response
