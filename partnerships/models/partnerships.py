@@ -441,6 +441,34 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
                 name="partnership_stage_totals",
                 condition=Q(deleted_at__isnull=True),
             ),
+            # The reports (partnerships/reports.py), each read from its index
+            # alone. Each starts with the status and holds every column its
+            # query reads: SQLite's planner, without statistics for it, then
+            # still prefers it to the other indexes on the status.
+            # Workload by owner (count and value of the open ones)...
+            models.Index(
+                fields=["status", "owner", "value_eur", "deleted_at"],
+                name="partnership_report_owner",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... stalled (quiet since a day, by stage, the quietest first)...
+            models.Index(
+                fields=["status", "last_activity_on", "stage", "deleted_at"],
+                name="partnership_report_stalled",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... time in the current stage...
+            models.Index(
+                fields=["status", "stage", "stage_changed_on", "deleted_at"],
+                name="partnership_report_in_stage",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... and renewals due (counts per horizon, ended but still open).
+            models.Index(
+                fields=["status", "renewal_due_on", "stage", "end_date", "deleted_at"],
+                name="partnership_report_renewals",
+                condition=Q(deleted_at__isnull=True, renewal_due_on__isnull=False),
+            ),
             models.Index(
                 fields=["deleted_at"],
                 name="partnership_deleted",
