@@ -12,3 +12,7 @@ ROOT_URLCONF = "bench.urls"
 # bench/run.py collects the static files here once per run (the manifest the
 # pages' {% static %} tags read in production).
 STATIC_ROOT = Path(os.environ.get("CRM_BENCH_STATIC_ROOT", "/tmp/crm-bench/static"))
+# The benchmark measures the application, not the TLS proxy in front of it: no
+# redirect to https (production's default without DEBUG since the deployment
+# settings), which answered the floor view with a 301.
+SECURE_SSL_REDIRECT = False

@@ -293,6 +293,17 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_filter = ["currency"]
     date_hierarchy = "valid_from"
 
+    # Through the workflows: the partnerships' stored values in euros follow.
+
+    def save_model(self, request, obj, form, change):
+        lifecycle.save_exchange_rate(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        lifecycle.delete_exchange_rates([obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        lifecycle.delete_exchange_rates(queryset, by=request.user)
+
 
 # Organizations and contacts ---------------------------------------------------------
 

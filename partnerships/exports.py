@@ -27,7 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -51,9 +52,14 @@ from partnerships.models import (
     Status,
 )
 from partnerships.models.base import live_value
-from partnerships.reports import eur_value
+
+User = get_user_model()
 
 CHUNK = 2000
+# The first rows of a partnership export go out after a small first chunk
+# (and its parties, sectors and team): the first byte does not wait for 2,000.
+FIRST_CHUNK = 100
+FETCH = 500
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,13 +120,15 @@ def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
-def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+def _chunks(rows: Iterable[dict], size: int, *, first: int | None = None) -> Iterator[list[dict]]:
+    """``rows`` by lists of ``size`` (the first one of ``first``)."""
     chunk: list[dict] = []
+    wanted = first or size
     for row in rows:
         chunk.append(row)
-        if len(chunk) == size:
+        if len(chunk) == wanted:
             yield chunk
-            chunk = []
+            chunk, wanted = [], size
     if chunk:
         yield chunk
 
@@ -142,9 +150,9 @@ PARTNERSHIP_FIELDS = (
     "stage",
     "stage_changed_on",
     "status",
-    "owner__first_name",
-    "owner__last_name",
-    "owner__username",
+    "owner_first_name",
+    "owner_last_name",
+    "owner_username",
     "value_amount",
     "value_currency",
     "value_note",
@@ -170,17 +178,24 @@ def partnership_rows(
     """The filtered partnerships as plain rows (no model instances: an export
     may hold 100,000), each with its parties, sectors and team. Queries: one
     for the rows, read in chunks, then three per chunk of ``CHUNK`` rows."""
+    # The owner's names by a look-up per row, not a join: joined, SQLite's
+    # planner started from the users and sorted every partnership before the
+    # first row (1.5 s at 100,000); this way the first rows come straight
+    # from the index of the list's order.
+    owner = User.objects.filter(pk=OuterRef("owner_id"))
     rows = (
         queryset.annotate(
-            value_eur=eur_value(rates),
+            owner_first_name=Subquery(owner.values("first_name")[:1]),
+            owner_last_name=Subquery(owner.values("last_name")[:1]),
+            owner_username=Subquery(owner.values("username")[:1]),
             next_due=F("next_due_on"),
             last_activity=F("last_activity_on"),
         )
         .values(*PARTNERSHIP_FIELDS)
-        .iterator(chunk_size=CHUNK)
+        .iterator(chunk_size=FETCH)
     )
     french = (get_language() or "").startswith("fr")
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in _chunks(rows, CHUNK, first=FIRST_CHUNK):
         ids = [row["pk"] for row in chunk]
         parties = _grouped(
             PartnershipParty.objects.filter(partnership_id__in=ids)
@@ -239,7 +254,7 @@ def partnership_table(
         Column(_("Status"), lambda r: statuses.get(r["status"], r["status"]), 12),
         Column(
             _("Owner"),
-            lambda r: _person(r["owner__first_name"], r["owner__last_name"], r["owner__username"]),
+            lambda r: _person(r["owner_first_name"], r["owner_last_name"], r["owner_username"]),
             20,
         ),
         Column(_("Team"), lambda r: ", ".join(r["team"]), 24),

@@ -7,7 +7,9 @@ status moves; the action workflows; soft delete and restore; revoking a
 person's credentials when their password changes or their account is closed.
 
 Every function here keeps the partnerships' stored activity (last activity,
-next due date: ``activity.py``) true in the same transaction.
+next due date: ``activity.py``) and value in euros (``valuation.py``) true in
+the same transaction; saving or deleting an exchange rate revalues the
+partnerships in its currency.
 
 Every function here is typed and keyword-only, validates against the rules of
 SPEC section 2, writes the change and its records (StageChange, StatusChange,
@@ -33,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from partnerships import activity
+from partnerships import activity, valuation
 from partnerships.errors import DomainError, NearDuplicate, StaleObjectError
 from partnerships.models import (
     AbandonReason,
@@ -44,6 +46,7 @@ from partnerships.models import (
     DatePrecision,
     Document,
     DocumentSignatory,
+    ExchangeRate,
     Meeting,
     Organization,
     Partnership,
@@ -170,6 +173,7 @@ def create_partnership(
     partnership.team.set(team)
     partnership.sectors.set(sectors)
     _replace_parties(partnership, parties, by=by)
+    valuation.refresh([partnership.pk])
     return partnership
 
 
@@ -185,6 +189,7 @@ _PARTNERSHIP_WORKFLOW_FIELDS = (
     "deleted_by_id",
     "last_activity_on",
     "next_due_on",
+    "value_eur",
 )
 
 
@@ -222,6 +227,11 @@ def update_partnership(
         partnership.sectors.set(sectors)
     if parties is not None:
         _replace_parties(partnership, parties, by=by)
+    if (partnership.value_amount, partnership.value_currency) != (
+        current.value_amount,
+        current.value_currency,
+    ):
+        valuation.refresh([partnership.pk])
     return partnership
 
 
@@ -576,6 +586,35 @@ def add_document(
         for contact in dict.fromkeys(signatories)
     )
     return document
+
+
+# Exchange rates --------------------------------------------------------------
+
+
+@transaction.atomic
+def save_exchange_rate(rate: ExchangeRate, *, by: User | None) -> ExchangeRate:
+    """Save a new or edited exchange rate and bring the value in euros of every
+    partnership in its currency (and in the currency it had, if changed) to
+    today's rate: one UPDATE per currency, in the same transaction."""
+    previous = (
+        ExchangeRate.objects.filter(pk=rate.pk).values_list("currency", flat=True).first()
+        if rate.pk is not None
+        else None
+    )
+    rate.save()
+    valuation.revalue(currencies={rate.currency, previous or rate.currency})
+    return rate
+
+
+@transaction.atomic
+def delete_exchange_rates(rates: Iterable[ExchangeRate], *, by: User | None) -> int:
+    """Delete exchange rates (an admin's mistake) and revalue the partnerships
+    of their currencies with the rates that remain."""
+    rates = list(rates)
+    currencies = {rate.currency for rate in rates}
+    ExchangeRate.objects.filter(pk__in=[rate.pk for rate in rates]).delete()
+    valuation.revalue(currencies=currencies)
+    return len(rates)
 
 
 # Organizations ---------------------------------------------------------------

@@ -2,11 +2,14 @@
 value in euros and its most relevant cards.
 
 Performance rule: the board runs a fixed number of queries whatever the number
-of partnerships, and never loads every row. The counts and totals are one
-``GROUP BY stage``; the cards are chosen by one window query (the first
-``per_column`` of each stage in relevance order) that reads only ids, then only
-those cards are read with their annotations (next due date, last activity) and
-prefetched parties and team.
+of partnerships, never loads every row and computes nothing per row of the
+table. It reads stored columns only: the next due date and last activity
+(``activity.py``) and the value in euros (``valuation.py``). The counts and
+totals are one ``GROUP BY stage`` over the ``partnership_stage_totals`` index
+(status, stage, value in euros); the cards of each column are the first
+``per_column`` rows of a walk of the ``partnership_board`` index (stage, next
+due date, value in euros, id: the relevance order), the five walks in the
+query that reads the cards, then their parties and team are prefetched.
 
 Relevance, within a column: the partnership whose next action is the most
 overdue first, then the soonest next due date, then those with no pending
@@ -20,17 +23,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import QueryDict
 
 from partnerships import permissions
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership, PartnershipParty, Stage, Status
-from partnerships.reports import (
-    eur_value,
-    stalled_after_days,
-)
+from partnerships.reports import stalled_after_days
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -109,45 +108,58 @@ class Column:
 
 
 def relevance() -> list:
-    """The order of cards within a column (see the module's docstring)."""
+    """The order of cards within a column (see the module's docstring), on
+    stored columns only: the ``partnership_board`` index is in this order."""
     return [
-        F("next_due").asc(nulls_last=True),
+        F("next_due_on").asc(nulls_last=True),
         F("value_eur").desc(nulls_last=True),
         F("pk").desc(),
     ]
 
 
-def _ranked(queryset: QuerySet, rates: dict[str, Decimal]) -> QuerySet:
-    return queryset.annotate(next_due=F("next_due_on"), value_eur=eur_value(rates))
+def _relevance_key(row: Partnership) -> tuple:
+    """:func:`relevance` in Python, to put in order the few cards read."""
+    return (
+        row.next_due_on is None,
+        row.next_due_on or datetime.date.max,
+        row.value_eur is None,
+        -(row.value_eur or 0),
+        -row.pk,
+    )
 
 
 def board(
     *,
     queryset: QuerySet,
-    rates: dict[str, Decimal],
     today: datetime.date,
     user: AbstractBaseUser,
     per_column: int = PER_COLUMN,
 ) -> list[Column]:
     """The five columns for ``queryset`` (already filtered and scoped to the
-    user). Queries: one for counts and totals, one for the ids of the cards
-    shown, then the cards with their owner, parties and team (three)."""
+    user). Queries: one for counts and totals (read from an index holding the
+    stage and the stored value in euros), one for the ids of the cards (for
+    each stage the first ``per_column`` in relevance order, each a walk of the
+    ``partnership_board`` index that stops there), then the cards with their
+    owner, parties and team (three)."""
     totals = {
         stage: (count, total)
         for stage, count, total in queryset.order_by()
         .values_list("stage")
-        .annotate(n=Count("pk"), total=Sum(eur_value(rates)))
+        .annotate(n=Count("pk"), total=Sum("value_eur"))
     }
-    positions = (
-        _ranked(queryset, rates)
-        .order_by()
-        .annotate(position=Window(RowNumber(), partition_by=[F("stage")], order_by=relevance()))
-        .filter(position__lte=per_column)
-        .values_list("pk", "position")
+    first_of_each = Q()
+    for stage in totals:
+        first_of_each |= Q(
+            pk__in=queryset.filter(stage=stage).order_by(*relevance()).values("pk")[:per_column]
+        )
+    # The ids alone first: joined with the owners, the planner of SQLite
+    # walked every partnership of every owner instead of the five short lists.
+    ids = (
+        list(Partnership.objects.filter(first_of_each).values_list("pk", flat=True))
+        if totals
+        else []
     )
-    order = dict(positions) if totals else {}
-    cards = _cards(list(order), rates=rates, today=today, user=user)
-    cards.sort(key=lambda card: order[card.partnership.pk])
+    cards = _cards(Partnership.objects.filter(pk__in=ids), today=today, user=user)
     columns = []
     for rank, (stage, label) in enumerate(Stage.choices):
         count, total = totals.get(stage, (0, None))
@@ -168,70 +180,52 @@ def column_page(
     *,
     queryset: QuerySet,
     stage: str,
-    rates: dict[str, Decimal],
     today: datetime.date,
     user: AbstractBaseUser,
     offset: int,
     limit: int = MORE_PER_PAGE,
 ) -> Column:
     """The cards of one column from ``offset`` on ("show more"), with the
-    column's count. Queries: the count, the ids, then the cards (as the board)."""
+    column's count. Queries: the count, then the cards (as the board)."""
     in_stage = queryset.filter(stage=stage)
-    ids = list(
-        _ranked(in_stage, rates)
-        .order_by(*relevance())
-        .values_list("pk", flat=True)[offset : offset + limit]
+    page = list(
+        in_stage.order_by(*relevance()).values_list("pk", flat=True)[offset : offset + limit]
     )
-    cards = _cards(ids, rates=rates, today=today, user=user)
-    position = {pk: index for index, pk in enumerate(ids)}
-    cards.sort(key=lambda card: position[card.partnership.pk])
     return Column(
         stage=stage,
         label=Stage(stage).label,
         rank=Stage.rank(stage),
         count=in_stage.count(),
         total_eur=Decimal(0),
-        cards=cards,
+        cards=_cards(Partnership.objects.filter(pk__in=page), today=today, user=user),
         offset=offset,
     )
 
 
-def _cards(
-    ids: list[int], *, rates: dict[str, Decimal], today: datetime.date, user: AbstractBaseUser
-) -> list[Card]:
-    if not ids:
-        return []
-    rows = (
-        Partnership.objects.filter(pk__in=ids)
-        .annotate(
-            next_due=F("next_due_on"),
-            value_eur=eur_value(rates),
-            last_activity=F("last_activity_on"),
-        )
-        .select_related("owner")
-        .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=PartnershipParty.objects.select_related("organization").order_by(
-                    "order", "pk"
-                ),
+def _cards(rows: QuerySet, *, today: datetime.date, user: AbstractBaseUser) -> list[Card]:
+    """The cards of ``rows`` (a bounded set), in relevance order."""
+    rows = rows.select_related("owner").prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=PartnershipParty.objects.select_related("organization").order_by(
+                "order", "pk"
             ),
-            "team",
-        )
+        ),
+        "team",
     )
     stalled_after = stalled_after_days()
     return [
         Card(
             partnership=row,
             value_eur=_whole_euros(row.value_eur) if row.value_eur is not None else None,
-            next_due=row.next_due,
-            last_activity=row.last_activity,
-            days_since_activity=max((today - row.last_activity).days, 0),
-            is_overdue=row.next_due is not None and row.next_due < today,
-            is_stalled=row.is_open and (today - row.last_activity).days >= stalled_after,
+            next_due=row.next_due_on,
+            last_activity=row.last_activity_on,
+            days_since_activity=max((today - row.last_activity_on).days, 0),
+            is_overdue=row.next_due_on is not None and row.next_due_on < today,
+            is_stalled=row.is_open and (today - row.last_activity_on).days >= stalled_after,
             can_move=permissions.can_move_partnership(user, row),
         )
-        for row in rows
+        for row in sorted(rows, key=_relevance_key)
     ]
 
 

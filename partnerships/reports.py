@@ -371,10 +371,13 @@ def stalled(
     base = Partnership.objects.all() if queryset is None else queryset
     quiet = base.open().filter(last_activity_on__lte=since)
     by_stage = dict(quiet.order_by().values_list("stage").annotate(n=Count("pk")))
+    # The ids of the quietest read from the index alone, then only those rows.
+    quietest = quiet.order_by("last_activity_on", "pk").values("pk")[:limit]
     rows = list(
-        quiet.annotate(last_activity=F("last_activity_on"))
+        Partnership.objects.filter(pk__in=quietest)
+        .annotate(last_activity=F("last_activity_on"))
         .select_related("owner")
-        .order_by("last_activity_on", "pk")[:limit]
+        .order_by("last_activity_on", "pk")
     )
     for row in rows:
         row.days_quiet = (today - row.last_activity).days
@@ -475,7 +478,7 @@ def workload(*, today: datetime.date, rates: dict[str, Decimal]) -> list[OwnerLo
         Partnership.objects.open()
         .order_by()
         .values_list("owner")
-        .annotate(n=Count("pk"), total=Sum(eur_value(rates)))
+        .annotate(n=Count("pk"), total=Sum("value_eur"))
     ):
         loads[owner_id] = OwnerLoad(
             owner=None, open_partnerships=count, open_value_eur=_euros(total)
@@ -548,7 +551,7 @@ def value_by_sector(*, rates: dict[str, Decimal]) -> list[ValueRow]:
         for sector_id, count, total in SectorLink.objects.filter(open_partnership)
         .order_by()
         .values_list("sector")
-        .annotate(n=Count("pk"), total=Sum(eur_value(rates, prefix="partnership__")))
+        .annotate(n=Count("pk"), total=Sum("partnership__value_eur"))
     }
     sectors = Sector.objects.filter(pk__in=list(totals))
     rows = [
@@ -558,7 +561,7 @@ def value_by_sector(*, rates: dict[str, Decimal]) -> list[ValueRow]:
     without = (
         Partnership.objects.open()
         .exclude(Exists(SectorLink.objects.filter(partnership=OuterRef("pk"))))
-        .aggregate(n=Count("pk"), total=Sum(eur_value(rates)))
+        .aggregate(n=Count("pk"), total=Sum("value_eur"))
     )
     if without["n"]:
         rows.append(ValueRow("", gettext("No sector"), without["n"], _euros(without["total"])))
@@ -575,7 +578,7 @@ def value_by_country(*, rates: dict[str, Decimal]) -> list[ValueRow]:
             partnership__deleted_at__isnull=True, partnership__status__in=Status.open()
         )
         .order_by()
-        .annotate(country=F("organization__country"), eur=eur_value(rates, prefix="partnership__"))
+        .annotate(country=F("organization__country"), eur=F("partnership__value_eur"))
         .values("partnership", "country", "eur")
         .distinct()
     )

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from partnerships import activity, models
+from partnerships import activity, lifecycle, models, valuation
 from partnerships.permissions import MANAGER_GROUP, STAFF_GROUP
 from tests import upload_samples
 
@@ -78,6 +78,11 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
     rate_to_eur = "0.128000"
     valid_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """As the admin saves one: the partnerships in its currency are revalued."""
+        return lifecycle.save_exchange_rate(model_class(*args, **kwargs), by=None)
+
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -127,6 +132,8 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
         partnership = model_class(*args, **kwargs)
         partnership.last_activity_on = partnership.stage_changed_on
         partnership.save()
+        valuation.refresh([partnership.pk])
+        partnership.refresh_from_db(fields=["value_eur"])
         models.StageChange.objects.create(
             partnership=partnership,
             from_stage="",

@@ -222,6 +222,13 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
                 fields=["partnership", "status", "due_date"], name="action_partnership_due"
             ),
             models.Index(fields=["status", "due_date"], name="action_status_due"),
+            # The reports' workload by owner: pending, overdue, due this week
+            # and the oldest overdue, counted from the index alone.
+            models.Index(
+                fields=["status", "owner", "due_date", "deleted_at"],
+                name="action_report_workload",
+                condition=Q(deleted_at__isnull=True),
+            ),
             models.Index(
                 fields=["deleted_at"],
                 name="action_deleted",

@@ -95,6 +95,10 @@ class Currency(models.TextChoices):
     USD = "USD", _("US dollar (USD)")
 
 
+# A value in euros: an amount (2 decimals) times a rate (6 decimals), exactly.
+VALUE_EUR = models.DecimalField(max_digits=26, decimal_places=8)
+
+
 class PartyRole(models.TextChoices):
     SIGNATORY = "signatory", _("Signatory")
     PARTNER = "partner", _("Partner")
@@ -355,10 +359,26 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         _("last activity"), default=datetime.date.today, editable=False
     )
     next_due_on = models.DateField(_("next action due"), null=True, blank=True, editable=False)
+    # The value in euros at today's rate (partnerships/valuation.py): kept by the
+    # workflows and the daily refresh, read by the board, the reports and exports.
+    value_eur = models.DecimalField(
+        _("value in euros"),
+        max_digits=26,
+        decimal_places=8,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     history = M2MHistoricalRecords(
         m2m_fields=[team, sectors],
-        excluded_fields=["search_text", "renewal_due_on", "last_activity_on", "next_due_on"],
+        excluded_fields=[
+            "search_text",
+            "renewal_due_on",
+            "last_activity_on",
+            "next_due_on",
+            "value_eur",
+        ],
     )
     objects = PartnershipManager()
     all_objects = models.Manager.from_queryset(PartnershipQuerySet)()
@@ -421,6 +441,49 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             models.Index(fields=["owner", "status"], name="partnership_owner_status"),
             models.Index(fields=["status", "renewal_due_on"], name="partnership_renewal_due"),
             models.Index(fields=["-updated_at", "-id"], name="partnership_recent"),
+            # The board (partnerships/pipeline.py): each column's cards in
+            # relevance order, a walk that stops after the cards shown...
+            models.Index(
+                fields=["stage", "next_due_on", "-value_eur", "-id"],
+                name="partnership_board",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... and its counts and totals per stage, from the index alone
+            # (SQLite reads the table for any column of the query the index
+            # lacks, even one its condition settles: hence ``deleted_at``).
+            models.Index(
+                fields=["status", "stage", "value_eur", "deleted_at"],
+                name="partnership_stage_totals",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # The reports (partnerships/reports.py), each read from its index
+            # alone. Each starts with the status and holds every column its
+            # query reads: SQLite's planner, without statistics for it, then
+            # still prefers it to the other indexes on the status.
+            # Workload by owner (count and value of the open ones)...
+            models.Index(
+                fields=["status", "owner", "value_eur", "deleted_at"],
+                name="partnership_report_owner",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... stalled (quiet since a day, by stage, the quietest first)...
+            models.Index(
+                fields=["status", "last_activity_on", "stage", "deleted_at"],
+                name="partnership_report_stalled",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... time in the current stage...
+            models.Index(
+                fields=["status", "stage", "stage_changed_on", "deleted_at"],
+                name="partnership_report_in_stage",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... and renewals due (counts per horizon, ended but still open).
+            models.Index(
+                fields=["status", "renewal_due_on", "stage", "end_date", "deleted_at"],
+                name="partnership_report_renewals",
+                condition=Q(deleted_at__isnull=True, renewal_due_on__isnull=False),
+            ),
             models.Index(
                 fields=["deleted_at"],
                 name="partnership_deleted",

@@ -57,7 +57,6 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     rates = ExchangeRate.objects.rates_on()
     columns = board(
         queryset=filtered_rows(filterset),
-        rates=rates,
         today=timezone.localdate(),
         user=request.user,
     )
@@ -95,7 +94,6 @@ def pipeline_column(request: HttpRequest, stage: str) -> HttpResponse:
     column = column_page(
         queryset=filtered_rows(filterset),
         stage=stage,
-        rates=ExchangeRate.objects.rates_on(),
         today=timezone.localdate(),
         user=request.user,
         offset=offset,

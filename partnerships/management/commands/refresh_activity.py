@@ -3,7 +3,10 @@
 A meeting planned for a day that has now come counts as its partnerships'
 last activity from that day on; no one edits anything that day, so this
 command, run once a day from cron (any time after midnight), brings the stored
-values up to date. It is idempotent: a second run finds nothing to do, and a
+values up to date. Likewise an exchange rate dated in advance becomes the
+current one on its day: the values in euros of its currency follow
+(``valuation.revalue``, which writes only the rows whose value changes). It is
+idempotent: a second run finds nothing to do, and a
 missed day is caught up by the next run. ``--all`` recomputes every
 partnership (after restoring a backup, say).
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from partnerships import activity
+from partnerships import activity, valuation
 
 
 class Command(BaseCommand):
@@ -28,6 +31,11 @@ class Command(BaseCommand):
         today = timezone.localdate()
         if options["all"]:
             count = activity.refresh_all(today=today)
+            valuation.refresh_all(today=today)  # the same partnerships, all of them
+            revalued = 0
         else:
             count = activity.refresh_due(today=today)
+            revalued = valuation.revalue(today=today)
         self.stdout.write(f"{count} partnership(s) refreshed.")
+        if revalued:
+            self.stdout.write(f"{revalued} value(s) in euros brought to today's rates.")

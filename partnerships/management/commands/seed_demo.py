@@ -98,9 +98,13 @@ class Command(BaseCommand):
 
     def _exchange_rates(self) -> None:
         for currency, rate, valid_from in demo_data.EXCHANGE_RATES:
-            ExchangeRate.objects.get_or_create(
-                currency=currency, valid_from=valid_from, defaults={"rate_to_eur": Decimal(rate)}
-            )
+            if not ExchangeRate.objects.filter(currency=currency, valid_from=valid_from).exists():
+                lifecycle.save_exchange_rate(
+                    ExchangeRate(
+                        currency=currency, valid_from=valid_from, rate_to_eur=Decimal(rate)
+                    ),
+                    by=None,
+                )
 
     def _organizations(self) -> dict[str, Organization]:
         orgs: dict[str, Organization] = {}
