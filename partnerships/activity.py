@@ -21,7 +21,9 @@ stored value is always what a recomputation would give.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate
@@ -118,6 +120,36 @@ def refresh(partnership_ids: Iterable[int | None], *, today: datetime.date | Non
         chunk = ids[start : start + IDS_PER_UPDATE]
         done += Partnership.all_objects.filter(pk__in=chunk).update(**stored_values(today=today))
     return done
+
+
+# Inside ``deferred()``: the partnerships whose stored activity is to be
+# recomputed on the way out, rather than after each workflow call.
+_deferred: ContextVar[set[int] | None] = ContextVar("crm_deferred_activity", default=None)
+
+
+@contextmanager
+def deferred(*, today: datetime.date | None = None) -> Iterator[None]:
+    """Inside the block, the workflows only note which partnerships' stored
+    activity changed; it is recomputed once, when the block ends without an
+    error (an import of a thousand rows makes one refresh, not thousands).
+    For a block inside one transaction: nothing outside it reads the
+    columns before they are true again."""
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh(pending, today=today)
+
+
+def defer(partnership_ids: Iterable[int | None]) -> bool:
+    """Inside ``deferred()``, note these partnerships and say so."""
+    pending = _deferred.get()
+    if pending is None:
+        return False
+    pending.update(pk for pk in partnership_ids if pk is not None)
+    return True
 
 
 def refresh_all(

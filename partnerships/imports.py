@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from partnerships import lifecycle, spreadsheets, text_search
+from partnerships import activity, lifecycle, spreadsheets, text_search
 from partnerships.errors import DomainError
 from partnerships.models import (
     AbandonReason,
@@ -836,38 +836,47 @@ def run_import(importer: Importer, sheet: spreadsheets.Sheet, *, commit: bool) -
     for number, line in sheet.rows:
         cells = {code: value for code, value in zip(codes, line, strict=False) if code}
         rows.append(Row(number, cells, importer))
+    # One transaction, and the stored activity of the partnerships the file
+    # touches recomputed once at its end rather than after every workflow.
     with transaction.atomic():
-        for row in importer.order_rows(rows):
-            outcome = RowResult(number=row.number)
-            try:
-                with transaction.atomic():
-                    importer.import_row(row, outcome)
-                    if row.errors:
-                        raise _RowRefused
-            except _RowRefused:
-                pass
-            except DomainError as error:
-                row.error(getattr(error, "field", None) or "", error.message)
-            except ValidationError as error:
-                for message in error.messages:
-                    row.error("", message)
-            except IntegrityError:
-                row.error(
-                    "",
-                    _(
-                        "The database refused this row (two values contradict each other, "
-                        "or a record named twice): check its dates, amounts and names."
-                    ),
-                )
-            if row.errors:
-                outcome.outcome = "error"
-                outcome.errors = row.errors
-            result.rows.append(outcome)
+        with activity.deferred():
+            _import_rows(importer, rows, result)
         result.rows.sort(key=lambda r: r.number)
         result.committed = commit and not result.has_errors
         if not result.committed:
             transaction.set_rollback(True)
     return result
+
+
+def _import_rows(importer: Importer, rows: list[Row], result: ImportResult) -> None:
+    """Each row in its own savepoint: a refused row leaves nothing, and the
+    import goes on to list the other rows' errors."""
+    for row in importer.order_rows(rows):
+        outcome = RowResult(number=row.number)
+        try:
+            with transaction.atomic():
+                importer.import_row(row, outcome)
+                if row.errors:
+                    raise _RowRefused
+        except _RowRefused:
+            pass
+        except DomainError as error:
+            row.error(getattr(error, "field", None) or "", error.message)
+        except ValidationError as error:
+            for message in error.messages:
+                row.error("", message)
+        except IntegrityError:
+            row.error(
+                "",
+                _(
+                    "The database refused this row (two values contradict each other, "
+                    "or a record named twice): check its dates, amounts and names."
+                ),
+            )
+        if row.errors:
+            outcome.outcome = "error"
+            outcome.errors = row.errors
+        result.rows.append(outcome)
 
 
 class _RowRefused(Exception):

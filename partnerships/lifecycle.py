@@ -869,7 +869,10 @@ def _touched_partnerships(obj: SoftDeletable) -> list[int]:
 
 def _refresh_activity(partnership_ids, *, reload: SoftDeletable | None = None) -> None:
     """Recompute the stored activity of these partnerships; ``reload``, a
-    partnership among them, gets the new values too."""
+    partnership among them, gets the new values too. Inside
+    ``activity.deferred()`` (a whole import) it is left to the block's end."""
+    if activity.defer(partnership_ids):
+        return
     activity.refresh(partnership_ids, today=_today())
     if isinstance(reload, Partnership):
         reload.refresh_from_db(fields=["last_activity_on", "next_due_on"])

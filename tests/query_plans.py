@@ -143,7 +143,7 @@ def full_reads(query: Query, plan: list[str], *, walks: tuple[str, ...] = ()) ->
             if not scan or _table_of(scan.group(1), query.sql) not in LARGE_TABLES:
                 continue
             table, index = _table_of(scan.group(1), query.sql), scan.group(2)
-            if (index or table) in walks and limited and not sorts:
+            if (index in walks or table in walks) and limited and not sorts:
                 continue  # a walk from the start, stopped by the LIMIT
             bad.append(text)
         else:
