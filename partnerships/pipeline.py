@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.http import QueryDict
 
 from partnerships import permissions
@@ -137,8 +137,8 @@ def board(
 ) -> list[Column]:
     """The five columns for ``queryset`` (already filtered and scoped to the
     user). Queries: one for counts and totals (read from an index holding the
-    stage and the stored value in euros), one for the ids of the cards (for
-    each stage the first ``per_column`` in relevance order, each a walk of the
+    stage and the stored value in euros), one per stage for the ids of its
+    first ``per_column`` cards in relevance order (a walk of the
     ``partnership_board`` index that stops there), then the cards with their
     owner, parties and team (three)."""
     totals = {
@@ -147,18 +147,16 @@ def board(
         .values_list("stage")
         .annotate(n=Count("pk"), total=Sum("value_eur"))
     }
-    first_of_each = Q()
+    # The ids of each column's first cards: one short walk of the
+    # partnership_board index per stage (five at most). One query OR-ing the
+    # five lists made SQLite read a whole index and test every row.
+    ids = []
     for stage in totals:
-        first_of_each |= Q(
-            pk__in=queryset.filter(stage=stage).order_by(*relevance()).values("pk")[:per_column]
+        ids += (
+            queryset.filter(stage=stage)
+            .order_by(*relevance())
+            .values_list("pk", flat=True)[:per_column]
         )
-    # The ids alone first: joined with the owners, the planner of SQLite
-    # walked every partnership of every owner instead of the five short lists.
-    ids = (
-        list(Partnership.objects.filter(first_of_each).values_list("pk", flat=True))
-        if totals
-        else []
-    )
     cards = _cards(Partnership.objects.filter(pk__in=ids), today=today, user=user)
     columns = []
     for rank, (stage, label) in enumerate(Stage.choices):
@@ -204,14 +202,18 @@ def column_page(
 
 def _cards(rows: QuerySet, *, today: datetime.date, user: AbstractBaseUser) -> list[Card]:
     """The cards of ``rows`` (a bounded set), in relevance order."""
-    rows = rows.select_related("owner").prefetch_related(
-        Prefetch(
-            "parties",
-            queryset=PartnershipParty.objects.select_related("organization").order_by(
-                "order", "pk"
+    rows = (
+        rows.order_by()
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=PartnershipParty.objects.select_related("organization").order_by(
+                    "order", "pk"
+                ),
             ),
-        ),
-        "team",
+            "team",
+        )
     )
     stalled_after = stalled_after_days()
     return [

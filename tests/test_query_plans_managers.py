@@ -7,11 +7,6 @@ Report sections still computed from the whole stage history (the funnel and
 the completed stays) are marked as expected failures, strictly: the day one
 of them is served by an index or a stored aggregate, its test passes and the
 marker must go.
-
-Runs before tests/test_query_plans.py (its name sorts first): after that
-module, some state of the connection that its seed leaves behind (not the
-planner's statistics, which it reloads) makes SQLite walk partnership_recent
-for the board. Still to be found.
 """
 
 from __future__ import annotations
