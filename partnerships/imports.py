@@ -390,16 +390,16 @@ class Directory:
                         self._users[text_search.normalize(key)].append(user)
         text = _str(value)
         matches = list(dict.fromkeys(self._users.get(text_search.normalize(text), [])))
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise CellError(
+        return _only(
+            matches,
+            several=lambda: (
                 _("Several people are called “%(name)s”: write their user name or e-mail.")
                 % {"name": text}
-            )
-        raise CellError(
-            _("No active user is “%(name)s”. Write a user name or an e-mail address of a user.")
-            % {"name": text}
+            ),
+            none=lambda: (
+                _("No active user is “%(name)s”. Write a user name or an e-mail address of a user.")
+                % {"name": text}
+            ),
         )
 
     def users(self, value: Any) -> list:
@@ -474,16 +474,16 @@ class Directory:
                 raise CellError(_("No partnership has the id %(id)s.") % {"id": text})
             return found
         matches = self.partnerships_titled(text)
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise CellError(
+        return _only(
+            matches,
+            several=lambda: (
                 _("Several partnerships are titled “%(title)s”: write the id of the one you mean.")
                 % {"title": text}
-            )
-        raise CellError(
-            _("No partnership is titled “%(title)s”. Check the title, or import it first.")
-            % {"title": text}
+            ),
+            none=lambda: (
+                _("No partnership is titled “%(title)s”. Check the title, or import it first.")
+                % {"title": text}
+            ),
         )
 
     def partnerships(self, value: Any) -> list[Partnership]:
@@ -521,19 +521,19 @@ class Directory:
             if match
             else []
         ) or self.meetings_titled(text)
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise CellError(
+        return _only(
+            matches,
+            several=lambda: (
                 _(
                     "Several meetings are titled “%(title)s”: write it with its date, "
                     "“%(title)s (2026-03-31)”, or its id."
                 )
                 % {"title": text}
-            )
-        raise CellError(
-            _("No meeting is titled “%(title)s”. Check the title, or import it first.")
-            % {"title": text}
+            ),
+            none=lambda: (
+                _("No meeting is titled “%(title)s”. Check the title, or import it first.")
+                % {"title": text}
+            ),
         )
 
     def contact(self, value: Any, *, at: Sequence[Organization] = ()) -> Contact:
@@ -548,19 +548,19 @@ class Directory:
         if len(matches) > 1 and at:
             wanted = {org.pk for org in at}
             matches = [c for c in matches if c.organization_id in wanted] or matches
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise CellError(
+        return _only(
+            matches,
+            several=lambda: (
                 _(
                     "Several contacts are named “%(name)s”: list their organization in the "
                     "organizations column."
                 )
                 % {"name": text}
-            )
-        raise CellError(
-            _("No contact is named “%(name)s”. Check the name, or import the contacts first.")
-            % {"name": text}
+            ),
+            none=lambda: (
+                _("No contact is named “%(name)s”. Check the name, or import the contacts first.")
+                % {"name": text}
+            ),
         )
 
     def contacts(self, value: Any, *, at: Sequence[Organization] = ()) -> list[Contact]:
@@ -877,6 +877,15 @@ def _import_rows(importer: Importer, rows: list[Row], result: ImportResult) -> N
             outcome.outcome = "error"
             outcome.errors = row.errors
         result.rows.append(outcome)
+
+
+def _only(matches: list, *, several, none):
+    """The one match of a cell, or a CellError: ``several()`` when the cell
+    names more than one record, ``none()`` when it names none (each gives the
+    message)."""
+    if len(matches) == 1:
+        return matches[0]
+    raise CellError(several() if matches else none())
 
 
 class _RowRefused(Exception):
