@@ -41,6 +41,11 @@ def test_the_key_journeys_by_keyboard_alone(page):
         owner=manager, title="Chambéry – Zhangjiakou", stage=Stage.LETTER_OF_INTENT
     )
     factories.PartnershipPartyFactory(partnership=partnership)
+    # Playwright subscribes to file choosers without waiting for the browser to
+    # confirm, so a chooser opened right after ``expect_file_chooser`` can
+    # escape it on a loaded machine. A listener held for the whole test keeps
+    # the subscription on from the start.
+    page.on("filechooser", lambda chooser: None)
     page.goto("/accounts/login/")
 
     # Sign in.
