@@ -73,6 +73,7 @@ from partnerships.models import (
     Sector,
     Stage,
     Status,
+    history_records,
 )
 
 User = get_user_model()
@@ -836,10 +837,12 @@ def run_import(importer: Importer, sheet: spreadsheets.Sheet, *, commit: bool) -
     for number, line in sheet.rows:
         cells = {code: value for code, value in zip(codes, line, strict=False) if code}
         rows.append(Row(number, cells, importer))
-    # One transaction, and the stored activity of the partnerships the file
-    # touches recomputed once at its end rather than after every workflow.
+    # One transaction; the stored activity of the partnerships the file
+    # touches is recomputed once at its end rather than after every workflow,
+    # and each record the file writes gets one history row, holding what the
+    # file made of it, rather than one per save.
     with transaction.atomic():
-        with activity.deferred():
+        with history_records.one_row_per_record(), activity.deferred():
             _import_rows(importer, rows, result)
         result.rows.sort(key=lambda r: r.number)
         result.committed = commit and not result.has_errors

@@ -170,8 +170,9 @@ def create_partnership(
         note=(stage_note or "").strip(),
         date_precision=stage_precision,
     )
-    partnership.team.set(team)
-    partnership.sectors.set(sectors)
+    # A new row has no links yet: adding them skips set()'s read of the old ones.
+    partnership.team.add(*team)
+    partnership.sectors.add(*sectors)
     _replace_parties(partnership, parties, by=by)
     valuation.refresh([partnership.pk])
     return partnership

@@ -10,7 +10,6 @@ from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
@@ -24,6 +23,7 @@ from partnerships.models.base import (
     illustrative_field,
     source_reference_field,
 )
+from partnerships.models.history_records import CoalescingHistoricalRecords
 
 
 class ActionStatus(models.TextChoices):
@@ -187,7 +187,7 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
     )
     search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = CoalescingHistoricalRecords(excluded_fields=["search_text"])
     objects = ActionManager()
     all_objects = models.Manager.from_queryset(ActionQuerySet)()
 

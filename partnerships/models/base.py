@@ -29,13 +29,13 @@ from django.db import models, transaction
 from django.db.models import Case, F, When
 from django.utils.translation import gettext_lazy as _
 from simple_history import utils as simple_history_utils
-from simple_history.models import HistoricalRecords
 from simple_history.signals import (
     post_create_historical_m2m_records,
     pre_create_historical_m2m_records,
 )
 
 from partnerships.errors import StaleObjectError
+from partnerships.models.history_records import CoalescingHistoricalRecords
 
 # SQL written with its values --------------------------------------------------------
 #
@@ -307,7 +307,7 @@ class ParentLoopMixin:
         return False
 
 
-class M2MHistoricalRecords(HistoricalRecords):
+class M2MHistoricalRecords(CoalescingHistoricalRecords):
     """django-simple-history's records, without a query per many-to-many
     field and save: its copy of the many-to-many rows rebuilds the live record
     from the historical one (``history_instance.instance``, a query for the

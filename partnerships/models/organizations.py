@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
@@ -20,6 +19,7 @@ from partnerships.models.base import (
     illustrative_field,
     source_reference_field,
 )
+from partnerships.models.history_records import CoalescingHistoricalRecords
 
 
 class Sector(models.Model):
@@ -235,7 +235,7 @@ class OrganizationRelation(TimeStampedModel):
     source_reference = source_reference_field()
     is_illustrative = illustrative_field()
 
-    history = HistoricalRecords()
+    history = CoalescingHistoricalRecords()
 
     class Meta:
         verbose_name = _("organization relation")
@@ -315,7 +315,7 @@ class Contact(TimeStampedModel):
     is_illustrative = illustrative_field()
     search_text = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords()
+    history = CoalescingHistoricalRecords()
     objects = ContactQuerySet.as_manager()
 
     class Meta:

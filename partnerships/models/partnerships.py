@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from partnerships import text_search
 from partnerships.models.base import (
@@ -30,6 +29,7 @@ from partnerships.models.base import (
     date_precision_field,
     illustrative_field,
 )
+from partnerships.models.history_records import CoalescingHistoricalRecords
 from partnerships.models.organizations import Organization, Sector
 
 
@@ -566,7 +566,7 @@ class PartnershipParty(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = CoalescingHistoricalRecords()
     objects = PartnershipRowManager()
     all_objects = EveryRowManager()
 
