@@ -35,6 +35,17 @@ Other modules add their pages the same way::
 
 where ``planned`` is a fixture giving :class:`PlanContext` (personas by name,
 and the values the paths name, such as ``{meeting}``).
+
+Tests on a few rows without statistics (the managers' pages, on SQLite and
+PostgreSQL) record the queries themselves (:func:`page_queries`,
+:func:`recorded_queries`) and ask :func:`scans_in` with
+``seq_scans=False``: on a test's few rows PostgreSQL rightly prefers to read
+a table whole, so the question asked is whether an index could serve the
+query at all (a sequential scan is still chosen when none can). SQLite's
+planner ignores the size of tables without statistics, so its plan on a test
+database is its plan at 100,000. ``reads_all`` names indexes a query may read
+from end to end because it reads every row by definition (an export, in its
+order's index).
 """
 
 from __future__ import annotations
@@ -100,19 +111,28 @@ def recorded_queries() -> Iterator[list[Query]]:
 
 def reads_large_table(query: Query) -> bool:
     sql = query.sql.lstrip()
-    if not sql.upper().startswith("SELECT"):
+    if not sql.upper().startswith(("SELECT", "WITH")):
         return False
     return any(f'"{table}"' in sql for table in LARGE_TABLES)
 
 
-def plan_of(query: Query) -> list[str]:
-    """The database's plan of ``query``, one line per step."""
+def plan_of(query: Query, *, seq_scans: bool = True) -> list[str]:
+    """The database's plan of ``query``, one line per step. With
+    ``seq_scans=False``, PostgreSQL plans as if a sequential scan cost the
+    earth (see the module's docstring); SQLite has no such setting."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + query.sql, query.params)
             return [row[-1] for row in cursor.fetchall()]
-        cursor.execute("EXPLAIN " + query.sql, query.params)
-        return [row[0] for row in cursor.fetchall()]
+        if seq_scans:
+            cursor.execute("EXPLAIN " + query.sql, query.params)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            cursor.execute("EXPLAIN " + query.sql, query.params)
+            return [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan = on")
 
 
 _SQLITE_SCAN = re.compile(r"^SCAN (\S+)(?: AS \S+)?(?: USING (?:COVERING )?INDEX (\S+))?")
@@ -124,12 +144,19 @@ def _table_of(name: str, sql: str) -> str:
     ("U0", "T3" in Django's subqueries and joins)."""
     if name in LARGE_TABLES:
         return name
-    found = re.search(rf'"(\w+)" {re.escape(name)}\b', sql)
+    found = re.search(rf'"(\w+)" (?:AS )?"?{re.escape(name)}\b', sql)
     return found.group(1) if found else name
 
 
-def full_reads(query: Query, plan: list[str], *, walks: tuple[str, ...] = ()) -> list[str]:
-    """The lines of ``plan`` that read a large table from end to end."""
+def full_reads(
+    query: Query,
+    plan: list[str],
+    *,
+    walks: tuple[str, ...] = (),
+    reads_all: tuple[str, ...] = (),
+) -> list[str]:
+    """The lines of ``plan`` that read a large table from end to end, but for
+    declared ``walks`` stopped by a LIMIT and the indexes in ``reads_all``."""
     bad = []
     limited = re.search(r"\bLIMIT\b", query.sql) is not None
     if connection.vendor == "sqlite":
@@ -145,6 +172,8 @@ def full_reads(query: Query, plan: list[str], *, walks: tuple[str, ...] = ()) ->
             table, index = _table_of(scan.group(1), query.sql), scan.group(2)
             if (index in walks or table in walks) and limited and not sorts:
                 continue  # a walk from the start, stopped by the LIMIT
+            if index is not None and index in reads_all:
+                continue
             bad.append(text)
         else:
             scan = _POSTGRES_SEQ_SCAN.search(text)
@@ -154,21 +183,41 @@ def full_reads(query: Query, plan: list[str], *, walks: tuple[str, ...] = ()) ->
     return bad
 
 
-def explain_page(page: PlannedPage, context: PlanContext) -> list[tuple[Query, list[str]]]:
-    """Request ``page`` and return each query on a large table with its plan."""
+def page_queries(user, path: str, params: dict | None = None) -> list[Query]:
+    """The queries of one request of ``path`` by ``user`` (None: signed out),
+    read to its last byte, after a first request that warms the session."""
     client = Client()
-    user = context.users[page.persona]
     if user is not None:
         client.force_login(user)
-    path = page.path.format(**context.values)
-    client.get(path)  # sessions and caches warm: what follows is the page itself
+    client.get(path, params)  # sessions and caches warm: what follows is the page itself
     with recorded_queries() as queries:
-        response = client.get(path)
+        response = client.get(path, params)
         if getattr(response, "streaming", False):
             for _chunk in response.streaming_content:
                 pass
     assert response.status_code == 200, f"{path} answered {response.status_code}"
+    return queries
+
+
+def explain_page(page: PlannedPage, context: PlanContext) -> list[tuple[Query, list[str]]]:
+    """Request ``page`` and return each query on a large table with its plan."""
+    queries = page_queries(context.users[page.persona], page.path.format(**context.values))
     return [(query, plan_of(query)) for query in queries if reads_large_table(query)]
+
+
+def scans_in(
+    queries: list[Query], *, reads_all: tuple[str, ...] = (), seq_scans: bool = False
+) -> dict[str, list[str]]:
+    """For the ``queries`` that read a large table: those whose plan reads one
+    whole, with the lines that say so (empty when every one uses an index)."""
+    found = {}
+    for query in queries:
+        if reads_large_table(query):
+            plan = plan_of(query, seq_scans=seq_scans)
+            bad = full_reads(query, plan, reads_all=reads_all)
+            if bad:
+                found[query.sql[:300]] = bad
+    return found
 
 
 def assert_reads_through_indexes(page: PlannedPage, context: PlanContext) -> None:
