@@ -426,8 +426,9 @@ class ContactFilter(filters.FilterSet):
     is_active = YesNoFilter(label=_("Active"))
     ordering = OrderingFilter(
         label=_("Sort by"),
-        fields=[("name", "name"), ("organization__name", "organization")],
-        field_labels={"name": _("Name"), "organization__name": _("Organization")},
+        # Names as a French reader sorts them (accents and case ignored).
+        fields=[("name_key", "name"), ("organization__name_key", "organization")],
+        field_labels={"name_key": _("Name"), "organization__name_key": _("Organization")},
     )
 
     class Meta:

@@ -35,6 +35,7 @@ NOT_SHOWN = {
     "updated_at",
     "version",
     "search_text",
+    "name_key",
     "last_activity_on",
     "next_due_on",
     "deleted_at",

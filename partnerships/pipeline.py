@@ -68,6 +68,8 @@ class Card:
     is_overdue: bool
     is_stalled: bool
     can_move: bool
+    # How many days the next action is overdue (0 when it is not).
+    days_late: int = 0
 
     @property
     def parties(self) -> list[PartnershipParty]:
@@ -226,6 +228,7 @@ def _cards(rows: QuerySet, *, today: datetime.date, user: AbstractBaseUser) -> l
             is_overdue=row.next_due_on is not None and row.next_due_on < today,
             is_stalled=row.is_open and (today - row.last_activity_on).days >= stalled_after,
             can_move=permissions.can_move_partnership(user, row),
+            days_late=max((today - row.next_due_on).days, 0) if row.next_due_on else 0,
         )
         for row in sorted(rows, key=_relevance_key)
     ]

@@ -64,3 +64,69 @@ def test_organizations_sort_as_a_french_reader_expects(owner):
     order = ["Aéroports de Lyon", "Auvergne-Rhône-Alpes Region", "ÉM Lyon", "eurexpo"]
     assert re.findall(r'class="row-title"[^>]*>([^<]+)<', html) == order
     assert [row["name"] for row in api] == order
+
+
+CONTACTS = ["Zhao Wei", "émile Blanc", "Ávila Ruiz", "Bernard Petit", "ceci Martin", "Éa Durand"]
+FRENCH_ORDER = [
+    "Ávila Ruiz",
+    "Bernard Petit",
+    "ceci Martin",
+    "Éa Durand",
+    "émile Blanc",
+    "Zhao Wei",
+]
+
+
+def test_contacts_sort_as_a_french_reader_expects(owner):
+    for name in CONTACTS:
+        factories.ContactFactory(name=name)
+    client = client_for(owner)
+
+    html = client.get("/contacts/").content.decode()
+    api = client.get("/api/contacts/").json()["results"]
+    by_name = client.get("/api/contacts/", {"ordering": "name"}).json()["results"]
+    backwards = client.get("/api/contacts/", {"ordering": "-name"}).json()["results"]
+
+    assert re.findall(r'class="row-title"[^>]*>([^<]+)<', html) == FRENCH_ORDER
+    assert [row["name"] for row in api] == FRENCH_ORDER
+    assert [row["name"] for row in by_name] == FRENCH_ORDER
+    assert [row["name"] for row in backwards] == FRENCH_ORDER[::-1]
+
+
+def test_the_contacts_page_sorted_by_organization_ignores_accents_too(owner):
+    for organization, person in [("Zhangjiakou", "Wang"), ("École de ski", "Durand")]:
+        factories.ContactFactory(name=person, organization__name=organization)
+    factories.ContactFactory(name="Martin", organization__name="ecole hôtelière")
+
+    html = client_for(owner).get("/contacts/", {"ordering": "organization"}).content.decode()
+
+    assert re.findall(r'class="row-title"[^>]*>([^<]+)<', html) == ["Durand", "Martin", "Wang"]
+
+
+def test_a_renamed_contact_moves_to_its_new_place(owner):
+    contact = factories.ContactFactory(name="Zoé Zhang")
+    factories.ContactFactory(name="Bernard Petit")
+    contact.name = "Ávila Ruiz"
+    contact.save()
+
+    html = client_for(owner).get("/contacts/").content.decode()
+
+    assert re.findall(r'class="row-title"[^>]*>([^<]+)<', html) == ["Ávila Ruiz", "Bernard Petit"]
+
+
+def test_the_migration_gives_existing_contacts_their_key(db):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from partnerships.models import Contact
+
+    migration = importlib.import_module("partnerships.migrations.0021_contact_order_by_name_key")
+    factories.ContactFactory(name="Émile Blanc")
+    Contact.objects.update(name_key="")
+
+    migration.fill_name_keys(apps, SimpleNamespace(connection=connection))
+
+    assert list(Contact.objects.values_list("name_key", flat=True)) == ["emileblanc"]

@@ -117,6 +117,8 @@ def test_seed_scale_derived_columns_are_what_the_models_would_store():
         assert partnership.renewal_due_on == partnership.compute_renewal_due_on()
     for organization in Organization.objects.all():
         assert organization.name_key == text_search.name_key(organization.name)
+    for contact in Contact.objects.all():
+        assert contact.name_key == text_search.name_key(contact.name)
     # Local names in Chinese script are searchable, as the benchmark's 张家口 needs.
     assert Organization.objects.filter(country="CN").exclude(local_name="").exists()
 

@@ -314,6 +314,10 @@ class Contact(TimeStampedModel):
     source_reference = source_reference_field()
     is_illustrative = illustrative_field()
     search_text = models.TextField(editable=False, default="")
+    # The name as a French reader sorts it (accents, case and punctuation
+    # ignored: "Émilie Durand" between "Dupont" and "Fabre"), on SQLite and
+    # PostgreSQL alike; kept by save(), as the organizations' key.
+    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
     history = CoalescingHistoricalRecords()
     objects = ContactQuerySet.as_manager()
@@ -321,7 +325,7 @@ class Contact(TimeStampedModel):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["name"]
+        ordering = ["name_key", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(messaging_app__in=[*MessagingApp.values, ""]),
@@ -343,6 +347,7 @@ class Contact(TimeStampedModel):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        self.name_key = text_search.name_key(self.name)
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
 

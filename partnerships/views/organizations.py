@@ -56,7 +56,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": organization.ancestors(),
             "partnerships": partnerships,
             "meetings": Meeting.objects.filter(organizations=organization).for_list()[:20],
-            "contacts": organization.contacts.order_by("-is_active", "name"),
+            "contacts": organization.contacts.order_by("-is_active", "name_key", "name"),
             "children": organization.children.annotate(
                 partnership_count=Count("party_roles", distinct=True)
             ),

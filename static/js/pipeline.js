@@ -12,6 +12,7 @@
   var statusBox = document.getElementById("board-status");
   var dialog = document.getElementById("move-reason");
   var dragged = null;
+  var tabs = stageTabs(board, document.querySelector(".board-jump"));
 
   function text(name) {
     return board.dataset[name] || "";
@@ -122,6 +123,7 @@
         var freshJump = doc.querySelector(".board-jump");
         if (jump && freshJump) jump.innerHTML = freshJump.innerHTML;
         if (window.htmx) window.htmx.process(board);
+        tabs.apply();
         var moved = cardId && document.getElementById("card-" + cardId);
         var focusTarget = moved ? moved.querySelector(".card-title") : null;
         if (focusTarget) focusTarget.focus();
@@ -188,4 +190,107 @@
     dragged = null;
     move(card, column.dataset.stage, "");
   });
+
+  /* Stage tabs on a phone --------------------------------------------------------
+     At 640 px or less the board shows one column at a time: the stage links
+     above it become a tablist (arrow keys, Home, End) and the chosen stage is
+     kept in the address (#stage-contract), so a reload opens on it. Wider, or
+     without JavaScript, every column shows and the links jump to them. */
+  function stageTabs(board, nav) {
+    var phone = window.matchMedia("(max-width: 640px)");
+
+    function links() {
+      return nav ? Array.prototype.slice.call(nav.querySelectorAll("a[data-stage]")) : [];
+    }
+    function columns() {
+      return Array.prototype.slice.call(board.querySelectorAll(".board-column[data-stage]"));
+    }
+    function fromHash() {
+      var match = /^#(?:stage|column)-([a-z_]+)$/.exec(window.location.hash);
+      return match ? match[1] : null;
+    }
+    function current() {
+      var chosen = nav && nav.dataset.current;
+      var stages = columns().map(function (column) { return column.dataset.stage; });
+      if (chosen && stages.indexOf(chosen) !== -1) return chosen;
+      var hashed = fromHash();
+      if (hashed && stages.indexOf(hashed) !== -1) return hashed;
+      /* The first column with cards, else the first. */
+      var filled = columns().filter(function (column) { return column.querySelector("[data-card]"); })[0];
+      return filled ? filled.dataset.stage : stages[0];
+    }
+
+    function select(stage, focus) {
+      if (!nav) return;
+      nav.dataset.current = stage;
+      links().forEach(function (link) {
+        var on = link.dataset.stage === stage;
+        link.setAttribute("aria-selected", on ? "true" : "false");
+        link.tabIndex = on ? 0 : -1;
+        if (on && focus) link.focus();
+      });
+      columns().forEach(function (column) {
+        column.hidden = column.dataset.stage !== stage;
+      });
+      if (window.history && window.history.replaceState) {
+        window.history.replaceState(null, "", "#stage-" + stage);
+      }
+    }
+
+    function apply() {
+      if (!nav) return;
+      var list = nav.querySelector("[data-tablist]") || nav;
+      if (phone.matches) {
+        board.classList.add("is-tabbed");
+        list.setAttribute("role", "tablist");
+        links().forEach(function (link) {
+          link.setAttribute("role", "tab");
+          link.id = "tab-" + link.dataset.stage;
+          link.setAttribute("aria-controls", "panel-" + link.dataset.stage);
+        });
+        columns().forEach(function (column) {
+          column.id = "panel-" + column.dataset.stage;
+          column.setAttribute("role", "tabpanel");
+          column.setAttribute("aria-labelledby", "tab-" + column.dataset.stage);
+        });
+        select(current(), false);
+      } else {
+        board.classList.remove("is-tabbed");
+        list.removeAttribute("role");
+        links().forEach(function (link) {
+          ["role", "aria-selected", "aria-controls", "tabindex"].forEach(function (name) {
+            link.removeAttribute(name);
+          });
+        });
+        columns().forEach(function (column) {
+          column.hidden = false;
+          column.removeAttribute("role");
+          column.setAttribute("aria-labelledby", "column-" + column.dataset.stage);
+        });
+      }
+    }
+
+    if (nav) {
+      nav.addEventListener("click", function (event) {
+        var link = event.target.closest("a[data-stage]");
+        if (!link || !phone.matches) return;
+        event.preventDefault();
+        select(link.dataset.stage, true);
+      });
+      nav.addEventListener("keydown", function (event) {
+        if (!phone.matches) return;
+        var all = links();
+        var at = all.indexOf(document.activeElement);
+        if (at === -1) return;
+        var to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: all.length - 1 }[event.key];
+        if (to === undefined) return;
+        event.preventDefault();
+        to = (to + all.length) % all.length;
+        select(all[to].dataset.stage, true);
+      });
+      if (phone.addEventListener) phone.addEventListener("change", apply);
+      apply();
+    }
+    return { apply: apply };
+  }
 })();

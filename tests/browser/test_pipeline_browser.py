@@ -77,7 +77,7 @@ def test_a_manager_filters_the_board_and_moves_cards(page, board):
 
     # The same with the keyboard: the move form on the card.
     school = page.locator(f"#card-{board['school'].pk}")
-    school.get_by_text("Move…").focus()
+    school.locator("summary", has_text="Move…").focus()
     page.keyboard.press("Enter")
     school.get_by_label("New stage").select_option(label="Agreement")
     school.get_by_role("button", name="Move").click()

@@ -389,7 +389,7 @@ class Command(BaseCommand):
                 now=now,
             ),
             "contacts": RowWriter(
-                Contact, ["organization", "name", "title", "search_text"], now=now
+                Contact, ["organization", "name", "name_key", "title", "search_text"], now=now
             ),
             "partnerships": RowWriter(
                 Partnership,
@@ -525,7 +525,13 @@ class Command(BaseCommand):
         for number in range(first, first + count):
             contact = Contact(name=f"Contact {number}", title=choice(titles))
             rows.append(
-                (choice(self.org_ids), contact.name, contact.title, contact.build_search_text())
+                (
+                    choice(self.org_ids),
+                    contact.name,
+                    text_search.name_key(contact.name),
+                    contact.title,
+                    contact.build_search_text(),
+                )
             )
         self.writers["contacts"].write(rows)
 
