@@ -224,6 +224,12 @@ def can_upload_document(user: User, partnership: Partnership) -> bool:
     return _is_partnership_member(user, partnership)
 
 
+@rule(_("Only the owner, the team and managers can enter this partnership's targets and results."))
+def can_edit_indicators(user: User, partnership: Partnership) -> bool:
+    """Targets and yearly results: whoever may edit the partnership."""
+    return can_edit_partnership(user, partnership)
+
+
 @rule(_("Only managers can delete documents."))
 def can_delete_document(user: User, document: Document) -> bool:
     return is_manager(user)

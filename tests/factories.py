@@ -131,6 +131,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         partnership = model_class(*args, **kwargs)
         partnership.last_activity_on = partnership.stage_changed_on
+        partnership.last_engaged_on = partnership.stage_changed_on
         partnership.save()
         valuation.refresh([partnership.pk])
         partnership.refresh_from_db(fields=["value_eur"])
