@@ -51,7 +51,7 @@ def dormant(*, today: datetime.date, days: int | None = None) -> QuerySet:
 
 
 def _this_spell() -> QuerySet:
-    return DormancyAlert.objects.filter(
+    return DormancyAlert.all_objects.filter(
         partnership=OuterRef("pk"), quiet_since=OuterRef("last_engaged_on")
     )
 
@@ -84,7 +84,7 @@ def record_alerts(partnerships: Iterable[Partnership], *, today: datetime.date) 
         )
         for partnership in partnerships
     ]
-    DormancyAlert.objects.bulk_create(alerts, ignore_conflicts=True)
+    DormancyAlert.all_objects.bulk_create(alerts, ignore_conflicts=True)
     return len(alerts)
 
 

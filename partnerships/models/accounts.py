@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.errors import DomainError
+from partnerships.models.base import EveryRowManager, HiddenWithParentManager
 
 TOKEN_PREFIX = "crm"  # noqa: S105 - a visible marker, not a secret
 
@@ -219,6 +220,12 @@ class ReminderLog(models.Model):
         return f"{self.user} — {self.day}"
 
 
+class DormancyAlertManager(HiddenWithParentManager):
+    """Hidden while their partnership is deleted."""
+
+    belongs_to = "partnership"
+
+
 class DormancyAlert(models.Model):
     """A signed partnership reported as dormant: once per quiet spell.
 
@@ -243,6 +250,9 @@ class DormancyAlert(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = DormancyAlertManager()
+    all_objects = EveryRowManager()
 
     class Meta:
         verbose_name = _("dormancy alert")
