@@ -427,6 +427,11 @@ STALLED_AFTER_DAYS = env_int("CRM_STALLED_AFTER_DAYS", 90)
 # How many days before a renewal decision is due the reminder command creates
 # the "prepare the renewal" action.
 CRM_RENEWAL_LEAD_DAYS = env_int("CRM_RENEWAL_LEAD_DAYS", 60)
+# How many days a signed, active partnership may go without a meeting held or
+# an action done before its owner's digest and the managers' report flag it.
+CRM_DORMANT_AFTER_DAYS = env_int("CRM_DORMANT_AFTER_DAYS", 120)
+if CRM_DORMANT_AFTER_DAYS < 1:
+    raise ImproperlyConfigured("CRM_DORMANT_AFTER_DAYS must be at least 1.")
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,8 @@ for every row. Definitions (docs/managers.md):
 - **last activity**: the latest of its last stage move, its last meeting held
   (or planned for a day already past; cancelled ones never count), the last
   day one of its actions was created, the last day one was done;
+- **last engagement**: the same without the actions created (a stage move, a
+  meeting held, an action done): what dormancy alerts read (``dormancy.py``);
 - **next due**: the due date of its earliest pending (open or in progress)
   action that has a due date; empty without one.
 
@@ -50,9 +52,11 @@ def counted_meetings(today: datetime.date):
     return Meeting.objects.exclude(status=MeetingStatus.CANCELLED).filter(start_date__lte=today)
 
 
-def last_activity_expression(*, today: datetime.date) -> Greatest:
+def last_activity_expression(*, today: datetime.date, with_created: bool = True) -> Greatest:
     """A partnership's last activity, as an expression over its row (several
-    index probes: for the rows being refreshed, never for a whole list)."""
+    index probes: for the rows being refreshed, never for a whole list).
+    Without ``with_created``: its last engagement (creating an action is not
+    a sign of life from the partner)."""
     last_meeting = Subquery(
         counted_meetings(today)
         .filter(partnerships=OuterRef("pk"))
@@ -79,7 +83,7 @@ def last_activity_expression(*, today: datetime.date) -> Greatest:
     return Greatest(
         Coalesce(F("stage_changed_on"), never),
         Coalesce(last_meeting, never),
-        Coalesce(last_created, never),
+        *([Coalesce(last_created, never)] if with_created else []),
         Coalesce(last_done, never),
         output_field=DateField(),
     )
@@ -106,6 +110,7 @@ def stored_values(*, today: datetime.date) -> dict:
     return {
         "last_activity_on": last_activity_expression(today=today),
         "next_due_on": next_due_expression(),
+        "last_engaged_on": last_activity_expression(today=today, with_created=False),
     }
 
 
@@ -184,7 +189,9 @@ def due_for_refresh(*, today: datetime.date) -> Q:
         partnership=OuterRef("pk"),
         meeting__deleted_at__isnull=True,
         meeting__start_date__lte=today,
-        meeting__start_date__gt=OuterRef("last_activity_on"),
+        # The last engagement is never after the last activity: a meeting
+        # after it is after both, or missing from the engagement alone.
+        meeting__start_date__gt=OuterRef("last_engaged_on"),
     ).exclude(meeting__status=MeetingStatus.CANCELLED)
     return Q(Exists(came_due))
 

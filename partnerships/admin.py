@@ -49,12 +49,16 @@ from partnerships.models import (
     DatePrecision,
     Document,
     DocumentSignatory,
+    DormancyAlert,
     ExchangeRate,
+    Indicator,
+    IndicatorResult,
     Meeting,
     Organization,
     OrganizationKind,
     OrganizationRelation,
     Partnership,
+    PartnershipIndicator,
     PartnershipParty,
     ReminderLog,
     Sector,
@@ -287,6 +291,17 @@ class AbandonReasonAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_fr"]
 
 
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """What partnerships are measured by (targets and yearly results)."""
+
+    list_display = ["name", "name_fr", "unit", "unit_fr", "kind", "code", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active", "kind"]
+    search_fields = ["name", "name_fr", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ["currency", "rate_to_eur", "valid_from"]
@@ -465,6 +480,26 @@ class PartyInline(PartnershipRowsInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class IndicatorLineInline(PartnershipRowsInlineMixin, admin.TabularInline):
+    """A partnership's targets; each line's yearly results are on its own
+    change page (the link)."""
+
+    model = PartnershipIndicator
+    fields = ["indicator", "label", "target", "target_year", "notes", "source_reference"]
+    extra = 0
+    show_change_link = True
+    ordering = ["indicator__order", "label", "pk"]
+
+
+def save_indicator_lines(request: HttpRequest, formset) -> None:
+    """An inline of indicator lines, saved by the workflow pages and the API use."""
+    formset.save(commit=False)
+    for line in formset.new_objects + [line for line, _fields in formset.changed_objects]:
+        lifecycle.save_indicator_line(line, by=request.user)
+    for line in formset.deleted_objects:
+        lifecycle.delete_indicator_line(line, by=request.user)
+
+
 class DocumentInline(PartnershipRowsInlineMixin, admin.TabularInline):
     model = Document
     fk_name = "partnership"
@@ -570,7 +605,7 @@ class PartnershipAdmin(
     ]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner", "team", "sectors", "origin_meeting"]
-    inlines = [PartyInline, DocumentInline, StageChangeInline]
+    inlines = [PartyInline, IndicatorLineInline, DocumentInline, StageChangeInline]
     actions = [
         "move_stage",
         "change_status",
@@ -652,7 +687,9 @@ class PartnershipAdmin(
         # The admin's change message reads what a formset saved; the workflow saved these.
         party_rows.new_objects, party_rows.changed_objects, party_rows.deleted_objects = [], [], []
         for formset in formsets:
-            if formset is not party_rows:
+            if formset.model is PartnershipIndicator:
+                save_indicator_lines(request, formset)
+            elif formset is not party_rows:
                 self.save_formset(request, form, formset, change)
 
     @admin.action(description=_("Move selected partnerships to a stage…"))
@@ -712,6 +749,75 @@ class PartnershipAdmin(
             title=gettext("Reassign partnerships"),
             apply=apply,
         )
+
+
+class ResultInline(admin.TabularInline):
+    model = IndicatorResult
+    fields = ["year", "value", "note", "source"]
+    extra = 1
+    ordering = ["year"]
+
+    def get_queryset(self, request):
+        return IndicatorResult.all_objects.order_by("year")
+
+
+@admin.register(PartnershipIndicator)
+class PartnershipIndicatorAdmin(SimpleHistoryAdmin):
+    """An indicator line with its yearly results, saved together by the workflow."""
+
+    list_display = ["partnership", "indicator", "label", "target", "target_year"]
+    list_filter = ["indicator"]
+    list_select_related = ["partnership", "indicator"]
+    search_fields = ["partnership__title", "label", "indicator__name", "indicator__name_fr"]
+    autocomplete_fields = ["partnership"]
+    fields = [
+        "partnership",
+        "indicator",
+        "label",
+        "target",
+        "target_year",
+        "notes",
+        "source_reference",
+    ]
+    inlines = [ResultInline]
+
+    def get_queryset(self, request):
+        return PartnershipIndicator.all_objects.select_related("partnership", "indicator")
+
+    def save_model(self, request, obj, form, change):
+        """Saved in ``save_related``, with its results."""
+
+    def save_related(self, request, form, formsets, change):
+        rows = next(f for f in formsets if f.model is IndicatorResult)
+        results = [
+            lifecycle.YearResult(
+                year=row.cleaned_data["year"],
+                value=row.cleaned_data["value"],
+                note=row.cleaned_data.get("note", ""),
+                source=row.cleaned_data.get("source", ""),
+            )
+            for row in rows.forms
+            if row.cleaned_data and not rows._should_delete_form(row)
+        ]
+        lifecycle.save_indicator_line(form.instance, results=results, by=request.user)
+        rows.new_objects, rows.changed_objects, rows.deleted_objects = [], [], []
+
+
+@admin.register(DormancyAlert)
+class DormancyAlertAdmin(admin.ModelAdmin):
+    """Signed partnerships reported as dormant, once per quiet spell (send_reminders)."""
+
+    list_display = ["partnership", "owner", "quiet_since", "alerted_on"]
+    list_filter = ["alerted_on"]
+    list_select_related = ["partnership", "owner"]
+    search_fields = ["partnership__title"]
+    readonly_fields = ["partnership", "owner", "quiet_since", "alerted_on"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(StageChange)

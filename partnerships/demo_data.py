@@ -1207,3 +1207,41 @@ DOCUMENTS = [
         ),
     },
 ]
+
+# Targets and yearly results (docs/indicators.md). The sources give targets
+# only: the Chambéry release of 20 February 2017 announces, with MND's joint
+# venture with CCZMMA, « une centaine d'emplois » around Chambéry and 200 in
+# Zhangjiakou. No source reports what was achieved, so the only yearly
+# results are on an illustrative line, marked as such.
+INDICATOR_LINES = [
+    {
+        "partnership": "mnd_snowland",
+        "indicator": "jobs-created",
+        "label": "around Chambéry",
+        "target": "100",
+        "notes": "Announced as « une centaine d'emplois » (about a hundred) in the greater "
+        "Chambéry area, with MND's joint venture with CCZMMA.",
+        "source": CHAMBERY_2017,
+        "results": [],
+    },
+    {
+        "partnership": "mnd_snowland",
+        "indicator": "jobs-created",
+        "label": "in Zhangjiakou",
+        "target": "200",
+        "notes": "Announced with MND's joint venture with CCZMMA, a new industrial group "
+        "based in Zhangjiakou.",
+        "source": CHAMBERY_2017,
+        "results": [],
+    },
+    {
+        "partnership": "chambery_zjk",
+        "indicator": "students-exchanged",
+        "label": "",
+        "target": "30",
+        "target_year": 2027,
+        "notes": PLACEHOLDER,
+        "source": "",
+        "results": [(2019, "8", PLACEHOLDER), (2024, "10", PLACEHOLDER)],
+    },
+]

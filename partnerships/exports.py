@@ -1,4 +1,5 @@
-"""Exports of the filtered partnership and action lists, as CSV and as Excel.
+"""Exports of the filtered partnership and action lists, and of the targets and
+yearly results of the filtered partnerships, as CSV and as Excel.
 
 The lists are filtered by the same FilterSets as the pages (the export links
 carry the page's query string), and scoped by ``permissions.py``.
@@ -44,6 +45,7 @@ from partnerships.models import (
     ActionSide,
     ActionStatus,
     Partnership,
+    PartnershipIndicator,
     PartnershipKind,
     PartnershipParty,
     PartyRole,
@@ -476,6 +478,79 @@ def partnerships_export(
 def actions_export(queryset: QuerySet, *, fmt: str, today: datetime.date) -> HttpResponse:
     table = action_table(queryset, today=today)
     filename = export_filename("actions", today=today)
+    return (
+        xlsx_response(table, filename=filename)
+        if fmt == "xlsx"
+        else csv_response(table, filename=filename)
+    )
+
+
+# Targets and yearly results ------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "pk",
+    "partnership_id",
+    "partnership__title",
+    "indicator__code",
+    "indicator__name",
+    "indicator__name_fr",
+    "indicator__unit",
+    "indicator__unit_fr",
+    "label",
+    "target",
+    "target_year",
+    "results__year",
+    "results__value",
+    "results__note",
+    "results__source",
+    "source_reference",
+)
+
+
+def indicator_rows(partnerships: QuerySet) -> Iterator[dict]:
+    """One row per yearly result of the indicator lines of ``partnerships``
+    (a line without a result is one row with an empty year): one query, a
+    join read in chunks."""
+    return (
+        PartnershipIndicator.objects.filter(partnership__in=partnerships.values("pk"))
+        .order_by("partnership", "indicator__order", "label", "pk", "results__year")
+        .values(*INDICATOR_FIELDS)
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def indicator_table(partnerships: QuerySet) -> Table:
+    french = (get_language() or "").startswith("fr")
+    link = _link("partnerships:detail")
+
+    def name(row: dict) -> str:
+        return (french and row["indicator__name_fr"]) or row["indicator__name"]
+
+    def unit(row: dict) -> str:
+        return (french and row["indicator__unit_fr"]) or row["indicator__unit"]
+
+    columns = [
+        Column(_("Partnership ID"), lambda r: r["partnership_id"], 10),
+        Column(_("Partnership"), lambda r: r["partnership__title"], 36),
+        Column(_("Indicator"), name, 24),
+        Column(_("Code"), lambda r: r["indicator__code"], 16),
+        Column(_("Unit"), unit, 12),
+        Column(_("Scope"), lambda r: r["label"], 20),
+        Column(_("Target"), lambda r: r["target"], 12),
+        Column(_("Target year"), lambda r: r["target_year"], 10),
+        Column(_("Source of the target"), lambda r: r["source_reference"], 30),
+        Column(_("Year"), lambda r: r["results__year"], 8),
+        Column(_("Actual"), lambda r: r["results__value"], 12),
+        Column(_("Note"), lambda r: r["results__note"] or "", 30),
+        Column(_("Source"), lambda r: r["results__source"] or "", 30),
+        Column(_("Link"), lambda r: link(r["partnership_id"]), 30),
+    ]
+    return Table(name=_("Targets and results"), columns=columns, rows=indicator_rows(partnerships))
+
+
+def indicators_export(partnerships: QuerySet, *, fmt: str, today: datetime.date) -> HttpResponse:
+    table = indicator_table(partnerships)
+    filename = export_filename("indicators", today=today)
     return (
         xlsx_response(table, filename=filename)
         if fmt == "xlsx"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -22,9 +23,11 @@ from partnerships.models import (
     ApiToken,
     Contact,
     Document,
+    Indicator,
     Meeting,
     Organization,
     Partnership,
+    PartnershipIndicator,
     PartnershipParty,
     Stage,
     Status,
@@ -700,3 +703,63 @@ class ApiTokenForm(forms.ModelForm):
         labels = {"name": _("Token name")}
         help_texts = {"name": _("What it is for, e.g. “Nightly sync to the regional dashboard”.")}
         widgets = {"expires_on": DateInput()}
+
+
+# Targets and yearly results ------------------------------------------------------------
+
+
+class IndicatorLineForm(forms.ModelForm):
+    """An indicator line of a partnership (its results come in ResultFormSet)."""
+
+    class Meta:
+        model = PartnershipIndicator
+        fields = ["indicator", "label", "target", "target_year", "notes", "source_reference"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        offered = Indicator.objects.offered()
+        if self.instance.pk:  # a line keeps its indicator, even one no longer offered
+            offered = Indicator.objects.filter(Q(is_active=True) | Q(pk=self.instance.indicator_id))
+        self.fields["indicator"].queryset = offered
+
+
+class ResultForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100)
+    value = forms.DecimalField(label=_("Actual"), min_value=0, max_digits=16, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+
+
+class BaseResultFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        years = [
+            form.cleaned_data["year"]
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        repeated = sorted({year for year in years if years.count(year) > 1})
+        if repeated:
+            raise forms.ValidationError(
+                gettext("Two results for %(year)s: give one figure per year.")
+                % {"year": repeated[0]}
+            )
+
+    def results(self) -> list[lifecycle.YearResult]:
+        """The results as the person left them (after ``is_valid()``)."""
+        return [
+            lifecycle.YearResult(
+                year=data["year"],
+                value=data["value"],
+                note=data.get("note", ""),
+                source=data.get("source", ""),
+            )
+            for form in self.forms
+            if (data := form.cleaned_data) and not self._should_delete_form(form)
+        ]
+
+
+ResultFormSet = forms.formset_factory(
+    ResultForm, formset=BaseResultFormSet, extra=3, can_delete=True, max_num=150
+)

@@ -1383,6 +1383,7 @@ class PartnershipImporter(Importer):
                 "status",
                 "stage_changed_on",
                 "last_activity_on",
+                "last_engaged_on",
                 "search_text",
                 "owner",
                 "abandon_reason",

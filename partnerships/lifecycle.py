@@ -28,8 +28,10 @@ import datetime
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,9 +49,11 @@ from partnerships.models import (
     Document,
     DocumentSignatory,
     ExchangeRate,
+    IndicatorResult,
     Meeting,
     Organization,
     Partnership,
+    PartnershipIndicator,
     PartnershipParty,
     PartyRole,
     Sector,
@@ -158,6 +162,7 @@ def create_partnership(
     partnership.created_by = by
     partnership.stage_changed_on = effective_date
     partnership.last_activity_on = effective_date
+    partnership.last_engaged_on = effective_date
     partnership.next_due_on = None
     _stamp(partnership, by=by, reason=gettext_noop("Created"))
     partnership.save()
@@ -190,6 +195,7 @@ _PARTNERSHIP_WORKFLOW_FIELDS = (
     "deleted_by_id",
     "last_activity_on",
     "next_due_on",
+    "last_engaged_on",
     "value_eur",
 )
 
@@ -589,6 +595,109 @@ def add_document(
     return document
 
 
+# Targets and yearly results ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """The actual figure of an indicator line for one year."""
+
+    year: int
+    value: Decimal
+    note: str = ""
+    source: str = ""
+
+
+def _check_rules(record, *, exclude: Iterable[str] = ()) -> None:
+    """The model's own checks, as a refusal with the first message."""
+    try:
+        record.full_clean(exclude=list(exclude), validate_unique=False)
+        record.validate_constraints()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise InvalidTransition(
+            str(messages[0]), field=None if field == "__all__" else field
+        ) from None
+
+
+@transaction.atomic
+def save_indicator_line(
+    line: PartnershipIndicator,
+    *,
+    results: Sequence[YearResult] | None = None,
+    by: User | None,
+) -> PartnershipIndicator:
+    """Save a new or edited indicator line (its indicator, target, target year,
+    notes) and, when ``results`` is given, make its yearly results exactly
+    those (see :func:`set_indicator_results`), in one transaction: a refused
+    result writes nothing, the line included."""
+    partnership = _lock(Partnership, line.partnership_id)
+    if partnership.is_deleted:
+        raise InvalidTransition(_("This partnership has been deleted."))
+    if line.pk is None and not line.indicator.is_active:
+        raise InvalidTransition(
+            _("The indicator “%(name)s” is no longer offered.") % {"name": line.indicator},
+            field="indicator",
+        )
+    if line.pk is not None and line.partnership_id != PartnershipIndicator.all_objects.values_list(
+        "partnership_id", flat=True
+    ).get(pk=line.pk):
+        raise InvalidTransition(_("An indicator line stays with its partnership."))
+    line.label = line.label.strip()
+    _check_rules(line, exclude=["partnership", "indicator"])
+    _stamp(line, by=by, reason=gettext_noop("Indicator saved"))
+    line.save()
+    if results is not None:
+        set_indicator_results(line, results=results, by=by)
+    return line
+
+
+@transaction.atomic
+def set_indicator_results(
+    line: PartnershipIndicator, *, results: Sequence[YearResult], by: User | None
+) -> list[IndicatorResult]:
+    """Make ``line``'s yearly results exactly ``results``: one per year, the
+    years not listed removed, the others updated or added (each change in the
+    history). Refuses two results for one year, a negative value or an
+    implausible year, and then writes nothing."""
+    years = [result.year for result in results]
+    repeated = sorted({year for year in years if years.count(year) > 1})
+    if repeated:
+        raise InvalidTransition(
+            _("Two results for %(year)s: give one figure per year.") % {"year": repeated[0]},
+            field="results",
+        )
+    existing = {result.year: result for result in IndicatorResult.objects.filter(line=line)}
+    kept = []
+    for wanted in sorted(results, key=lambda result: result.year):
+        row = existing.pop(wanted.year, None) or IndicatorResult(line=line, year=wanted.year)
+        changed = (row.value, row.note, row.source) != (
+            wanted.value,
+            wanted.note.strip(),
+            wanted.source.strip(),
+        )
+        row.value, row.note, row.source = wanted.value, wanted.note.strip(), wanted.source.strip()
+        _check_rules(row, exclude=["line"])
+        if changed or row.pk is None:
+            _stamp(row, by=by, reason=gettext_noop("Result saved"))
+            row.save()
+        kept.append(row)
+    for gone in existing.values():
+        _stamp(gone, by=by, reason=gettext_noop("Result removed"))
+        gone.delete()
+    return kept
+
+
+@transaction.atomic
+def delete_indicator_line(line: PartnershipIndicator, *, by: User | None) -> None:
+    """Remove an indicator line and its yearly results (the history keeps them)."""
+    for result in IndicatorResult.objects.filter(line=line):
+        _stamp(result, by=by, reason=gettext_noop("Result removed"))
+        result.delete()
+    _stamp(line, by=by, reason=gettext_noop("Indicator removed"))
+    line.delete()
+
+
 # Exchange rates --------------------------------------------------------------
 
 
@@ -876,7 +985,7 @@ def _refresh_activity(partnership_ids, *, reload: SoftDeletable | None = None) -
         return
     activity.refresh(partnership_ids, today=_today())
     if isinstance(reload, Partnership):
-        reload.refresh_from_db(fields=["last_activity_on", "next_due_on"])
+        reload.refresh_from_db(fields=["last_activity_on", "next_due_on", "last_engaged_on"])
 
 
 def _stamp(obj, *, by: User, reason: str) -> None:

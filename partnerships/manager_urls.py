@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", reports.reports_page, name="reports"),
     path("exports/partnerships/", exports.export_partnerships, name="export_partnerships"),
     path("exports/actions/", exports.export_actions, name="export_actions"),
+    path("exports/indicators/", exports.export_indicators, name="export_indicators"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("accounts/calendar/reset/", calendar.calendar_reset, name="calendar_reset"),
 ]

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from partnerships.models import Action, Document, Meeting, Partnership
+    from partnerships.models import Action, Document, Meeting, Partnership, PartnershipIndicator
 
     User = AbstractBaseUser | AnonymousUser
 
@@ -222,6 +222,18 @@ def can_reassign_partnership(user: User, partnership: Partnership) -> bool:
 @rule(_("Only the owner, the team and managers can add documents to this partnership."))
 def can_upload_document(user: User, partnership: Partnership) -> bool:
     return _is_partnership_member(user, partnership)
+
+
+@rule(_("Only the owner, the team and managers can enter this partnership's targets and results."))
+def can_edit_indicators(user: User, partnership: Partnership) -> bool:
+    """Targets and yearly results: whoever may edit the partnership."""
+    return can_edit_partnership(user, partnership)
+
+
+@rule(_("Only the owner, the team and managers can enter this partnership's targets and results."))
+def can_edit_indicator_line(user: User, line: PartnershipIndicator) -> bool:
+    """An indicator line (and its results): whoever may edit its partnership."""
+    return can_edit_indicators(user, line.partnership)
 
 
 @rule(_("Only managers can delete documents."))

@@ -1,10 +1,12 @@
 """Daily reminders: one e-mail digest per owner (overdue actions, actions due
-in the next 7 days, renewals coming due), and one "prepare the renewal" action
-per partnership entering its renewal window.
+in the next 7 days, renewals coming due, and signed partnerships gone dormant,
+each of these once per quiet spell: see ``dormancy.py``), and one "prepare the
+renewal" action per partnership entering its renewal window.
 
 Safe to run from cron every day, and twice: a digest is recorded in
 ``ReminderLog`` (unique per person and day) in the same transaction that sends
-it, so a second run the same day finds the record and sends nothing; a renewal
+it, so a second run the same day finds the record and sends nothing (the
+dormancy alerts a digest lists are recorded in that transaction too); a renewal
 action carries an ``automation_key`` (unique) naming the partnership and its
 end date, so it is created once, even if someone deleted it since.
 
@@ -30,7 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from partnerships import lifecycle
+from partnerships import dormancy, lifecycle
 from partnerships.dates import format_date
 from partnerships.models import (
     Action,
@@ -157,39 +159,50 @@ class Digest:
     due_soon_count: int = 0
     renewals: list[Partnership] = field(default_factory=list)
     renewals_count: int = 0
+    dormant: list[Partnership] = field(default_factory=list)
+    dormant_count: int = 0
+    dormant_days: int = 0
 
     @property
     def is_empty(self) -> bool:
-        return not (self.overdue_count or self.due_soon_count or self.renewals_count)
+        return not (
+            self.overdue_count or self.due_soon_count or self.renewals_count or self.dormant_count
+        )
 
     @property
     def summary(self) -> str:
         return (
             f"{self.overdue_count} overdue, {self.due_soon_count} due this week, "
-            f"{self.renewals_count} renewals"
+            f"{self.renewals_count} renewals, {self.dormant_count} dormant"
         )
 
 
 def build_digest(
     user: AbstractBaseUser, *, today: datetime.date, limit: int = DIGEST_LIMIT
 ) -> Digest:
-    """What ``user``'s digest lists: six queries (three lists, three counts)."""
+    """What ``user``'s digest lists: eight queries (four lists, four counts)."""
     mine = Action.objects.owned_by(user).select_related("partnership")
     overdue = mine.overdue(today).by_urgency()
     soon = mine.due_between(today, today + datetime.timedelta(days=WEEK_DAYS - 1)).by_urgency()
     renewals = in_renewal_window(today).filter(owner=user).order_by("renewal_due_on", "pk")
+    dormant = dormancy.to_alert(today=today, owner=user)
     digest = Digest(
         user=user,
         today=today,
         overdue=list(overdue[:limit]),
         due_soon=list(soon[:limit]),
         renewals=list(renewals[:limit]),
+        dormant=list(dormant[:limit]),
+        dormant_days=dormancy.dormant_after_days(),
     )
     digest.overdue_count = _count(digest.overdue, overdue, limit)
     digest.due_soon_count = _count(digest.due_soon, soon, limit)
     digest.renewals_count = _count(digest.renewals, renewals, limit)
+    digest.dormant_count = _count(digest.dormant, dormant, limit)
     for partnership in digest.renewals:
         partnership.days_left = (partnership.renewal_due_on - today).days
+    for partnership in digest.dormant:
+        partnership.days_quiet = (today - partnership.last_engaged_on).days
     return digest
 
 
@@ -203,11 +216,12 @@ def recipients(*, today: datetime.date) -> QuerySet:
     week_end = today + datetime.timedelta(days=WEEK_DAYS - 1)
     action_owners = Action.objects.pending().filter(due_date__lte=week_end).values("owner")
     renewal_owners = in_renewal_window(today).values("owner")
+    dormant_owners = dormancy.owners_to_alert(today=today)
     return (
         User.objects.filter(is_active=True)
         .exclude(email="")
         .filter(Q(is_superuser=True) | Q(groups__name__in=ROLE_GROUPS))
-        .filter(Q(pk__in=action_owners) | Q(pk__in=renewal_owners))
+        .filter(Q(pk__in=action_owners) | Q(pk__in=renewal_owners) | Q(pk__in=dormant_owners))
         .distinct()
         .order_by("pk")
     )
@@ -236,6 +250,15 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
                 digest.renewals_count,
             )
             % {"count": digest.renewals_count}
+        )
+    if digest.dormant_count:
+        parts.append(
+            ngettext(
+                "%(count)s signed partnership gone quiet",
+                "%(count)s signed partnerships gone quiet",
+                digest.dormant_count,
+            )
+            % {"count": digest.dormant_count}
         )
     subject = _("Partnership CRM: %(what)s") % {"what": ", ".join(parts)}
     message = EmailMultiAlternatives(
@@ -290,6 +313,8 @@ def _send_once(
     try:
         with transaction.atomic():
             ReminderLog.objects.create(user=user, day=today, summary=digest.summary[:200])
+            # Told once per quiet spell: the alerts are recorded with the send.
+            dormancy.record_alerts(digest.dormant, today=today)
             message.send()
     except IntegrityError:
         run.already_sent += 1  # another run sent it since we looked

@@ -6,6 +6,7 @@ from partnerships.views import (
     actions,
     documents,
     home,
+    indicators,
     meetings,
     organizations,
     partnerships,
@@ -24,6 +25,13 @@ partnership_urls = (
         path("<id:pk>/reassign/", partnerships.partnership_reassign, name="reassign"),
         path("<id:pk>/documents/new/", partnerships.document_upload, name="document_upload"),
         path("<id:pk>/delete/", partnerships.partnership_delete, name="delete"),
+        path("<id:pk>/indicators/new/", indicators.indicator_create, name="indicator_create"),
+        path("<id:pk>/indicators/<id:line_pk>/", indicators.indicator_edit, name="indicator_edit"),
+        path(
+            "<id:pk>/indicators/<id:line_pk>/delete/",
+            indicators.indicator_delete,
+            name="indicator_delete",
+        ),
     ],
     "partnerships",
 )

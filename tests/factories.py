@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -131,6 +132,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         partnership = model_class(*args, **kwargs)
         partnership.last_activity_on = partnership.stage_changed_on
+        partnership.last_engaged_on = partnership.stage_changed_on
         partnership.save()
         valuation.refresh([partnership.pk])
         partnership.refresh_from_db(fields=["value_eur"])
@@ -233,3 +235,24 @@ class DocumentSignatoryFactory(factory.django.DjangoModelFactory):
     document = factory.SubFactory(DocumentFactory)
     contact = factory.SubFactory(ContactFactory)
     title_at_signing = "Mayor"
+
+
+class IndicatorLineFactory(factory.django.DjangoModelFactory):
+    """An indicator line (jobs created by default, seeded by the migration)."""
+
+    class Meta:
+        model = models.PartnershipIndicator
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    indicator = factory.LazyFunction(lambda: models.Indicator.objects.get(code="jobs-created"))
+    label = factory.Sequence(lambda n: f"scope {n}")
+    target = Decimal("100")
+
+
+class IndicatorResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.IndicatorResult
+
+    line = factory.SubFactory(IndicatorLineFactory)
+    year = 2025
+    value = Decimal("10")

@@ -35,6 +35,7 @@ from partnerships.filters import CHECKBOXES, UserChoiceFilter
 from partnerships.models import (
     Document,
     DocumentKind,
+    Indicator,
     Meeting,
     Organization,
     OrganizationRelation,
@@ -269,3 +270,13 @@ class UserFilter(filters.FilterSet):
                 | Q(last_name__icontains=term)
             )
         return queryset
+
+
+class IndicatorLineFilter(filters.FilterSet):
+    partnership = filters.ModelChoiceFilter(
+        label=gettext_lazy("Partnership"), queryset=Partnership.objects.all()
+    )
+    indicator = filters.ModelChoiceFilter(
+        label=gettext_lazy("Indicator"), queryset=Indicator.objects.all()
+    )
+    target_year = filters.NumberFilter(label=gettext_lazy("Target year"))

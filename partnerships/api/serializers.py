@@ -48,10 +48,13 @@ from partnerships.models import (
     Contact,
     Document,
     DocumentKind,
+    Indicator,
+    IndicatorResult,
     Meeting,
     Organization,
     OrganizationRelation,
     Partnership,
+    PartnershipIndicator,
     PartyRole,
     Priority,
     Sector,
@@ -1029,3 +1032,137 @@ __all__ = [
     "UserSerializer",
     "VersionOnlySerializer",
 ]
+
+
+# Targets and yearly results ---------------------------------------------------------------
+
+
+class IndicatorSerializer(StrictModelSerializer):
+    label = serializers.CharField(read_only=True, help_text="The name in the request's language.")
+    unit_label = serializers.CharField(
+        read_only=True, help_text="The unit in the request's language."
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_fr",
+            "label",
+            "unit",
+            "unit_fr",
+            "unit_label",
+            "kind",
+            "order",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class IndicatorResultSerializer(StrictModelSerializer):
+    """The actual figure of one year (one per year and line)."""
+
+    class Meta:
+        model = IndicatorResult
+        fields = ["year", "value", "note", "source"]
+        extra_kwargs = {
+            "year": {"min_value": 1950, "max_value": 2100},
+            "value": {"min_value": 0},
+        }
+
+
+class PartnershipIndicatorSerializer(StrictModelSerializer):
+    """An indicator line of a partnership: its target and its yearly results.
+    Sending ``results`` replaces them all (years left out are removed);
+    leaving it out of a PATCH keeps them."""
+
+    partnership = IdField(queryset=Partnership.objects.all())
+    partnership_title = serializers.CharField(source="partnership.title", read_only=True)
+    indicator = IdField(queryset=Indicator.objects.all())
+    indicator_name = serializers.CharField(source="indicator.label", read_only=True)
+    unit = serializers.CharField(source="indicator.unit_label", read_only=True)
+    results = IndicatorResultSerializer(many=True, required=False)
+    achieved = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The sum of the yearly results (the latest year's for a level); null without any."
+        ),
+    )
+    progress_percent = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("Achieved as a share of the target, in whole percent."),
+    )
+
+    class Meta:
+        model = PartnershipIndicator
+        fields = [
+            "id",
+            "partnership",
+            "partnership_title",
+            "indicator",
+            "indicator_name",
+            "unit",
+            "label",
+            "target",
+            "target_year",
+            "notes",
+            "source_reference",
+            "results",
+            "achieved",
+            "progress_percent",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"target": {"min_value": 0}}
+        # The unique scope is checked by the workflow, with the partnership.
+        validators = []
+
+    def validate_results(self, value: list[dict]) -> list[dict]:
+        years = [row["year"] for row in value]
+        repeated = sorted({year for year in years if years.count(year) > 1})
+        if repeated:
+            raise serializers.ValidationError(
+                _("Two results for %(year)s: give one figure per year.") % {"year": repeated[0]}
+            )
+        return value
+
+    def validate_partnership(self, value: Partnership) -> Partnership:
+        if self.instance is not None and value.pk != self.instance.partnership_id:
+            raise serializers.ValidationError(_("An indicator line stays with its partnership."))
+        return value
+
+    def _results(self, validated_data: dict) -> list[lifecycle.YearResult] | None:
+        rows = validated_data.pop("results", None)
+        if rows is None:
+            return None
+        return [
+            lifecycle.YearResult(
+                year=row["year"],
+                value=row["value"],
+                note=row.get("note", ""),
+                source=row.get("source", ""),
+            )
+            for row in rows
+        ]
+
+    def create(self, validated_data: dict) -> PartnershipIndicator:
+        results = self._results(validated_data)
+        line = PartnershipIndicator(**validated_data)
+        return lifecycle.save_indicator_line(
+            line, results=results or [], by=self.context["request"].user
+        )
+
+    def update(self, instance: PartnershipIndicator, validated_data: dict) -> PartnershipIndicator:
+        results = self._results(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return lifecycle.save_indicator_line(
+            instance, results=results, by=self.context["request"].user
+        )

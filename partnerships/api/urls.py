@@ -26,6 +26,12 @@ router.register("actions", views.ActionViewSet, basename="action")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("abandon-reasons", views.AbandonReasonViewSet, basename="abandon-reason")
 router.register("users", views.UserViewSet, basename="user")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register(
+    "partnership-indicators",
+    views.PartnershipIndicatorViewSet,
+    basename="partnership-indicator",
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

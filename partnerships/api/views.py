@@ -33,6 +33,7 @@ from partnerships import filters, history, lifecycle, permissions
 from partnerships.api import serializers
 from partnerships.api.filtering import (
     DocumentFilter,
+    IndicatorLineFilter,
     OrganizationRelationFilter,
     StageChangeFilter,
     UserFilter,
@@ -43,10 +44,12 @@ from partnerships.models import (
     Contact,
     Document,
     DocumentSignatory,
+    Indicator,
     Meeting,
     Organization,
     OrganizationRelation,
     Partnership,
+    PartnershipIndicator,
     Sector,
     StageChange,
 )
@@ -569,3 +572,53 @@ class DocumentViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         with transaction.atomic():
             document = serializer.save(uploaded_by=request.user)
         return Response(self.represent(document), status=http.HTTP_201_CREATED)
+
+
+# Targets and yearly results ---------------------------------------------------------------
+
+
+class IndicatorViewSet(ReadOnlyViewSet):
+    """What partnerships are measured by (admins manage the list in the Django admin)."""
+
+    queryset = Indicator.objects.all()
+    serializer_class = serializers.IndicatorSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return _visible(self.request, Indicator.objects.all())
+
+
+@extend_schema_view(
+    destroy=extend_schema(description="Removes the line and its yearly results."),
+)
+class PartnershipIndicatorViewSet(mixins.DestroyModelMixin, EditableViewSet):
+    """Indicator lines of the partnerships you can see, each with its target and
+    its yearly results (nested). Whoever may edit a partnership
+    (permissions.can_edit_indicators) adds, changes and removes its lines."""
+
+    queryset = PartnershipIndicator.objects.all()
+    serializer_class = serializers.PartnershipIndicatorSerializer
+    filterset_class = IndicatorLineFilter
+    create_rule = permissions.can_create
+    object_rules = {
+        "update": permissions.can_edit_indicator_line,
+        "partial_update": permissions.can_edit_indicator_line,
+        "destroy": permissions.can_edit_indicator_line,
+    }
+
+    def get_queryset(self) -> QuerySet:
+        partnerships = Partnership.objects.visible_to(self.request.user)
+        return (
+            PartnershipIndicator.objects.filter(partnership__in=partnerships)
+            .for_table()
+            .prefetch_related("partnership__team")
+            .order_by("partnership", "indicator__order", "label", "pk")
+        )
+
+    def perform_create(self, serializer: BaseSerializer) -> Model:
+        permissions.can_edit_indicators.require(
+            self.request.user, serializer.validated_data["partnership"]
+        )
+        return serializer.save()
+
+    def perform_destroy(self, instance: Model) -> None:
+        lifecycle.delete_indicator_line(instance, by=self.request.user)

@@ -1,9 +1,15 @@
 """The domain model, one module per concept; import everything from here."""
 
-from partnerships.models.accounts import ApiToken, ReminderLog, UserProfile
+from partnerships.models.accounts import ApiToken, DormancyAlert, ReminderLog, UserProfile
 from partnerships.models.actions import Action, ActionSide, ActionStatus, Priority
 from partnerships.models.base import DatePrecision
 from partnerships.models.documents import Document, DocumentKind, DocumentSignatory
+from partnerships.models.indicators import (
+    Indicator,
+    IndicatorKind,
+    IndicatorResult,
+    PartnershipIndicator,
+)
 from partnerships.models.meetings import Meeting, MeetingKind, MeetingStatus
 from partnerships.models.organizations import (
     Contact,
@@ -40,7 +46,11 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DocumentSignatory",
+    "DormancyAlert",
     "ExchangeRate",
+    "Indicator",
+    "IndicatorKind",
+    "IndicatorResult",
     "Meeting",
     "MeetingKind",
     "MeetingStatus",
@@ -49,6 +59,7 @@ __all__ = [
     "OrganizationKind",
     "OrganizationRelation",
     "Partnership",
+    "PartnershipIndicator",
     "PartnershipKind",
     "PartnershipParty",
     "PartyRole",

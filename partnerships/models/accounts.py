@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.errors import DomainError
+from partnerships.models.base import EveryRowManager, HiddenWithParentManager
 
 TOKEN_PREFIX = "crm"  # noqa: S105 - a visible marker, not a secret
 
@@ -217,3 +218,52 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.day}"
+
+
+class DormancyAlertManager(HiddenWithParentManager):
+    """Hidden while their partnership is deleted."""
+
+    belongs_to = "partnership"
+
+
+class DormancyAlert(models.Model):
+    """A signed partnership reported as dormant: once per quiet spell.
+
+    A spell is named by the partnership's last engagement when the alert was
+    made (``quiet_since``): as long as nothing happens, the partnership's
+    ``last_engaged_on`` stays that day and the unique pair stops a second
+    alert; a meeting held or an action done moves it, and the next spell, if
+    it comes, gets its own alert."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.CASCADE,
+        related_name="dormancy_alerts",
+    )
+    quiet_since = models.DateField(_("quiet since"))
+    alerted_on = models.DateField(_("alerted on"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner alerted"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = DormancyAlertManager()
+    all_objects = EveryRowManager()
+
+    class Meta:
+        verbose_name = _("dormancy alert")
+        verbose_name_plural = _("dormancy alerts")
+        ordering = ["-alerted_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "quiet_since"], name="dormancy_alert_once_per_spell"
+            )
+        ]
+        indexes = [models.Index(fields=["alerted_on"], name="dormancy_alert_day")]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id} — {self.quiet_since}"

@@ -359,6 +359,12 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         _("last activity"), default=datetime.date.today, editable=False
     )
     next_due_on = models.DateField(_("next action due"), null=True, blank=True, editable=False)
+    # The last sign of life with the partner (its last stage move, meeting
+    # held or action done; creating an action does not count): dormancy
+    # alerts (partnerships/dormancy.py) read it.
+    last_engaged_on = models.DateField(
+        _("last engagement"), default=datetime.date.today, editable=False
+    )
     # The value in euros at today's rate (partnerships/valuation.py): kept by the
     # workflows and the daily refresh, read by the board, the reports and exports.
     value_eur = models.DecimalField(
@@ -377,6 +383,7 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             "renewal_due_on",
             "last_activity_on",
             "next_due_on",
+            "last_engaged_on",
             "value_eur",
         ],
     )
@@ -483,6 +490,18 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
                 fields=["status", "renewal_due_on", "stage", "end_date", "deleted_at"],
                 name="partnership_report_renewals",
                 condition=Q(deleted_at__isnull=True, renewal_due_on__isnull=False),
+            ),
+            # ... and dormant signed partnerships (partnerships/dormancy.py):
+            # per owner for the digest, and for the managers' report.
+            models.Index(
+                fields=["status", "owner", "last_engaged_on", "stage", "deleted_at"],
+                name="partnership_dormant_owner",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["status", "last_engaged_on", "stage", "deleted_at"],
+                name="partnership_dormant",
+                condition=Q(deleted_at__isnull=True),
             ),
             models.Index(
                 fields=["deleted_at"],

@@ -63,3 +63,18 @@ def export_actions(request: HttpRequest) -> HttpResponse:
     if not filterset.is_valid():
         return _invalid_filters(request, filterset, "actions:list")
     return exports.actions_export(filterset.qs, fmt=_format(request), today=timezone.localdate())
+
+
+@staff_required
+@require_GET
+def export_indicators(request: HttpRequest) -> HttpResponse:
+    """The targets and yearly results of the partnerships the list's filters select."""
+    permissions.can_export.require(request.user)
+    filterset = PartnershipFilter(
+        filter_data(request.GET),
+        queryset=Partnership.objects.visible_to(request.user),
+        request=request,
+    )
+    if not filterset.is_valid():
+        return _invalid_filters(request, filterset, "partnerships:list")
+    return exports.indicators_export(filterset.qs, fmt=_format(request), today=timezone.localdate())

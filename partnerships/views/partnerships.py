@@ -28,6 +28,7 @@ from partnerships.models import (
     Document,
     ExchangeRate,
     Partnership,
+    PartnershipIndicator,
     PartnershipParty,
     Stage,
     Status,
@@ -70,6 +71,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = list(Action.objects.filter(partnership=partnership).pending().for_list().by_urgency())
     user = request.user
     timeline = build_timeline(partnership, with_edits=permissions.can_view_history(user))
+    indicator_lines = list(PartnershipIndicator.objects.filter(partnership=partnership).for_table())
     return render(
         request,
         "partnerships/detail.html",
@@ -88,6 +90,8 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change_status": permissions.can_change_partnership_status(user, partnership),
             "status_moves": Status.moves_from(partnership.status),
             "can_upload": permissions.can_upload_document(user, partnership),
+            "indicators": indicator_table(indicator_lines),
+            "can_edit_indicators": permissions.can_edit_indicators(user, partnership),
             "can_reassign": permissions.can_reassign_partnership(user, partnership),
             "can_delete": permissions.can_delete(user, partnership),
             "move_form": StageMoveForm(
@@ -99,6 +103,17 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stage_rank": Stage.rank(partnership.stage),
         },
     )
+
+
+def indicator_table(lines: list[PartnershipIndicator]) -> dict:
+    """The targets-and-results table: a column per year any line has a result
+    for, and each line's result in each (None where it has none)."""
+    years = sorted({result.year for line in lines for result in line.results.all()})
+    rows = []
+    for line in lines:
+        by_year = {result.year: result for result in line.results.all()}
+        rows.append({"line": line, "cells": [(year, by_year.get(year)) for year in years]})
+    return {"years": years, "rows": rows}
 
 
 def _next_stage(stage: str) -> str:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from partnerships import charts, permissions, reports
+from partnerships import charts, dormancy, permissions, reports
+from partnerships.indicator_reports import indicator_report
 from partnerships.models import ExchangeRate, Stage
 from partnerships.views.access import staff_required
 
@@ -95,6 +96,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         }
     else:
         by_period = {}
+    targets = indicator_report()
     return render(
         request,
         "reports/reports.html",
@@ -110,6 +112,14 @@ def reports_page(request: HttpRequest) -> HttpResponse:
                 else None
             ),
             "expiring": reports.expiring(today=today),
+            "dormant": dormancy.report(today=today),
+            "indicator_report": targets,
+            "indicator_breakdowns": [
+                (_("By year"), targets.by_year, _("Year")),
+                (_("By partner country"), targets.by_country, _("Country")),
+                (_("By sector"), targets.by_sector, _("Sector")),
+                (_("By programme"), targets.by_programme, _("Programme")),
+            ],
             "workload_bars": charts.bars(loads, value=lambda load: load.pending_actions),
             "overdue_bars": charts.bars(overdue, value=lambda load: load.overdue_actions),
             "sector_bars": charts.bars(

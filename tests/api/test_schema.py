@@ -50,6 +50,10 @@ ENDPOINTS = {
     "/api/abandon-reasons/{id}/": {"get"},
     "/api/users/": {"get"},
     "/api/users/{id}/": {"get"},
+    "/api/indicators/": {"get"},
+    "/api/indicators/{id}/": {"get"},
+    "/api/partnership-indicators/": {"get", "post"},
+    "/api/partnership-indicators/{id}/": {"get", "put", "patch", "delete"},
 }
 
 

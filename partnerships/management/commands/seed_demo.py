@@ -29,10 +29,12 @@ from partnerships.models import (
     Contact,
     Document,
     ExchangeRate,
+    Indicator,
     Meeting,
     Organization,
     OrganizationRelation,
     Partnership,
+    PartnershipIndicator,
     Sector,
 )
 
@@ -58,6 +60,7 @@ class Command(BaseCommand):
             self.meetings |= self._meetings(demo_data.ILLUSTRATIVE_MEETINGS)
             self._actions()
             self._documents()
+            self._indicators()
         added = Partnership.all_objects.count() - created_before
         if added:
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({added} partnerships)."))
@@ -361,4 +364,30 @@ class Command(BaseCommand):
                 ),
                 by=self.users[spec["uploaded_by"]],
                 checked_file=checked,
+            )
+
+    def _indicators(self) -> None:
+        indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+        for spec in demo_data.INDICATOR_LINES:
+            partnership = self.partnerships[spec["partnership"]]
+            indicator = indicators[spec["indicator"]]
+            if PartnershipIndicator.all_objects.filter(
+                partnership=partnership, indicator=indicator, label=spec["label"]
+            ).exists():
+                continue
+            lifecycle.save_indicator_line(
+                PartnershipIndicator(
+                    partnership=partnership,
+                    indicator=indicator,
+                    label=spec["label"],
+                    target=Decimal(spec["target"]),
+                    target_year=spec.get("target_year"),
+                    notes=spec["notes"],
+                    source_reference=spec["source"],
+                ),
+                results=[
+                    lifecycle.YearResult(year=year, value=Decimal(value), source=source)
+                    for year, value, source in spec["results"]
+                ],
+                by=partnership.owner,
             )
