@@ -782,7 +782,7 @@ class PartnershipIndicatorAdmin(SimpleHistoryAdmin):
     inlines = [ResultInline]
 
     def get_queryset(self, request):
-        return PartnershipIndicator.all_objects.select_related("partnership", "indicator")
+        return PartnershipIndicator.objects.select_related("partnership", "indicator")
 
     def save_model(self, request, obj, form, change):
         """Saved in ``save_related``, with its results."""

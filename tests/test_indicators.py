@@ -128,6 +128,19 @@ def test_lines_are_hidden_while_their_partnership_is_deleted(partnership, manage
     assert PartnershipIndicator.objects.count() == 1
 
 
+def test_a_deleted_partnerships_target_pages_are_not_found(partnership, owner, manager):
+    line = line_for(partnership)
+    lifecycle.soft_delete(partnership, by=manager)
+    client = client_for(owner)
+    for url in (
+        reverse("partnerships:indicator_create", args=[partnership.pk]),
+        reverse("partnerships:indicator_edit", args=[partnership.pk, line.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    delete = reverse("partnerships:indicator_delete", args=[partnership.pk, line.pk])
+    assert client.post(delete).status_code == 404
+
+
 # The partnership page ---------------------------------------------------------------------
 
 

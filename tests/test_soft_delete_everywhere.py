@@ -42,6 +42,7 @@ from partnerships.models import (
     Action,
     Contact,
     Document,
+    DormancyAlert,
     Meeting,
     Organization,
     Partnership,
@@ -92,6 +93,10 @@ NOT_SHOWING_RECORDS = {
     "pipeline_move": "POST only: redirects to the board, or answers the card as it shows",
     "organizations:quick_create": "POST only: answers the new organization",
     "contacts:quick_create": "POST only: answers the new contact",
+    "partnerships:indicator_edit": "a line of a partnership's targets (two ids): "
+    "404 while the partnership is deleted, in tests/test_indicators.py",
+    "partnerships:indicator_delete": "POST only: deletes a line of targets (two ids), "
+    "404 while the partnership is deleted, in tests/test_indicators.py",
     "trash": "lists deleted records by design: where managers restore them",
     "restore": "POST only: restores, then redirects",
     "healthz": "answers whether the database is up",
@@ -288,6 +293,16 @@ def world(frozen, owner, teammate, manager, admin_user) -> World:
         source=organization, target=factories.OrganizationFactory(name="Chambery city")
     )
     ReminderLog.objects.create(user=teammate, day=TODAY - days(1), summary="0 overdue")
+    # Targets with a year's result and a dormancy alert on each partnership:
+    # the deleted one's hide with it.
+    for record, label in ((live_partnership, "Chambery jobs"), (lost_partnership, QUETZAL)):
+        factories.IndicatorResultFactory(
+            line=factories.IndicatorLineFactory(partnership=record, label=label),
+            year=TODAY.year - 1,
+        )
+        DormancyAlert.objects.create(
+            partnership=record, quiet_since=TODAY - days(200), alerted_on=TODAY, owner=owner
+        )
     for record in (live_partnership, lost_partnership):
         record.refresh_from_db()
     return World(
@@ -478,6 +493,8 @@ def _filter_values(filter_, model: type[models.Model], world: World) -> list:
         return [value for value in choices if value in held] or choices[:3]
     if isinstance(filter_, django_filters.CharFilter):
         return [COMMON]
+    if isinstance(filter_, django_filters.NumberFilter):
+        return sorted(_values_held(model, filter_.field_name, world) - {"None"})[:3] or ["0"]
     raise AssertionError(f"The walk does not know how to set the filter {filter_!r}")
 
 

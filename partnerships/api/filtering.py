@@ -40,6 +40,7 @@ from partnerships.models import (
     Organization,
     OrganizationRelation,
     Partnership,
+    PartnershipIndicator,
     RelationKind,
     Stage,
     StageChange,
@@ -280,3 +281,7 @@ class IndicatorLineFilter(filters.FilterSet):
         label=gettext_lazy("Indicator"), queryset=Indicator.objects.all()
     )
     target_year = filters.NumberFilter(label=gettext_lazy("Target year"))
+
+    class Meta:
+        model = PartnershipIndicator
+        fields = ("partnership", "indicator", "target_year")
