@@ -428,6 +428,13 @@ STALLED_AFTER_DAYS = env_int("CRM_STALLED_AFTER_DAYS", 90)
 # the "prepare the renewal" action.
 CRM_RENEWAL_LEAD_DAYS = env_int("CRM_RENEWAL_LEAD_DAYS", 60)
 
+# The font family the briefing dossier's PDF needs for Chinese script (Noto
+# Sans CJK, from Debian's fonts-noto-cjk); without it the PDF link explains
+# what to install and the printable page still works.
+CRM_PDF_CJK_FONT = env_str("CRM_PDF_CJK_FONT", "Noto Sans CJK SC")
+# The Debian package that provides it, named on the page that explains.
+CRM_PDF_CJK_FONT_PACKAGE = "fonts-noto-cjk"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

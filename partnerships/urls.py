@@ -5,6 +5,7 @@ from django.urls import include, path
 from partnerships.views import (
     actions,
     documents,
+    dossier,
     home,
     meetings,
     organizations,
@@ -24,6 +25,8 @@ partnership_urls = (
         path("<id:pk>/reassign/", partnerships.partnership_reassign, name="reassign"),
         path("<id:pk>/documents/new/", partnerships.document_upload, name="document_upload"),
         path("<id:pk>/delete/", partnerships.partnership_delete, name="delete"),
+        path("<id:pk>/dossier/", dossier.partnership_dossier, name="dossier"),
+        path("<id:pk>/dossier.pdf", dossier.partnership_dossier_pdf, name="dossier_pdf"),
     ],
     "partnerships",
 )
@@ -35,6 +38,8 @@ meeting_urls = (
         path("<id:pk>/", meetings.meeting_detail, name="detail"),
         path("<id:pk>/edit/", meetings.meeting_edit, name="edit"),
         path("<id:pk>/delete/", meetings.meeting_delete, name="delete"),
+        path("<id:pk>/dossier/", dossier.meeting_dossier, name="dossier"),
+        path("<id:pk>/dossier.pdf", dossier.meeting_dossier_pdf, name="dossier_pdf"),
     ],
     "meetings",
 )
@@ -62,6 +67,8 @@ organization_urls = (
         path("quick-create/", organizations.quick_create_organization, name="quick_create"),
         path("<id:pk>/", organizations.organization_detail, name="detail"),
         path("<id:pk>/edit/", organizations.organization_edit, name="edit"),
+        path("<id:pk>/dossier/", dossier.organization_dossier, name="dossier"),
+        path("<id:pk>/dossier.pdf", dossier.organization_dossier_pdf, name="dossier_pdf"),
     ],
     "organizations",
 )
