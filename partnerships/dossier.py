@@ -174,7 +174,11 @@ def _scope(user, kind: SubjectKind, pk: int, today: datetime.date) -> tuple[Any,
             raise NotVisible(pk)
         partnerships = list(
             _partnerships_for_dossier(user)
-            .filter(pk__in=PartnershipParty.objects.filter(organization=organization).values("partnership"))
+            .filter(
+                pk__in=PartnershipParty.objects.filter(organization=organization).values(
+                    "partnership"
+                )
+            )
             .order_by("-signed_on", "title")
         )
         return organization, Scope(user, today, kind, [organization], partnerships)
@@ -204,7 +208,11 @@ def _scope(user, kind: SubjectKind, pk: int, today: datetime.date) -> tuple[Any,
         _partnerships_for_dossier(user)
         .filter(
             Q(pk__in=discussed)
-            | Q(pk__in=PartnershipParty.objects.filter(organization__in=organizations).values("partnership"))
+            | Q(
+                pk__in=PartnershipParty.objects.filter(organization__in=organizations).values(
+                    "partnership"
+                )
+            )
         )
         .order_by("-signed_on", "title")
     )
@@ -314,9 +322,12 @@ def _meetings(scope: Scope) -> Section:
 
 
 def _commitments(scope: Scope) -> Section:
-    condition = Q(partnership__in=scope.partnership_ids) | Q(
-        lead_organization__in=scope.organization_ids
-    )
+    # An action a party leads belongs in the dossier, except, in a
+    # partnership's, one about another partnership.
+    led = Q(lead_organization__in=scope.organization_ids)
+    if scope.kind == "partnership":
+        led &= Q(partnership__isnull=True)
+    condition = Q(partnership__in=scope.partnership_ids) | led
     if scope.meeting is not None:
         condition |= Q(meeting=scope.meeting)
     actions = list(

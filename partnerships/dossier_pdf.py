@@ -51,7 +51,7 @@ def cjk_font_installed(family: str) -> bool:
     if not family or fc_list is None:
         return False
     try:
-        listed = subprocess.run(
+        listed = subprocess.run(  # noqa: S603 (a fixed program; the family is one argument, no shell)
             [fc_list, family, "family"], capture_output=True, text=True, timeout=10, check=False
         )
     except (OSError, subprocess.SubprocessError):
