@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from partnerships import humanize, permissions
@@ -436,8 +437,6 @@ def build_dossier(
     A fixed number of queries whatever the number of partnerships, meetings,
     actions, contacts and documents (about twenty; see the test). Raises
     :class:`NotVisible` when the subject does not exist or is hidden."""
-    from django.utils.translation import get_language
-
     permissions.can_view_dossier.require(user)
     today = today or timezone.localdate()
     subject, scope = _scope(user, kind, pk, today)
