@@ -13,7 +13,7 @@ unexport PYTHONDONTWRITEBYTECODE
 
 PROD_ENV := DJANGO_DEBUG=false
 
-.PHONY: run test fuzz client lint format check messages bench clean serve serve-check
+.PHONY: run test fuzz client lint format check messages bench clean serve serve-check pdf-fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,23 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+# The fonts the briefing dossier's PDF needs for Chinese script (Debian's
+# fonts-noto-cjk), installed the way .ci/run installs chromium. Soft: without
+# apt, root or a free apt lock it says so and goes on (the PDF link then
+# explains what is missing; the printable dossier works without them).
+pdf-fonts:
+	@if fc-list "$${CRM_PDF_CJK_FONT:-Noto Sans CJK SC}" family 2>/dev/null | grep -q .; then \
+	  echo "CJK fonts for the dossier PDF: installed"; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 \
+	    || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1; } \
+	    || echo "Could not install fonts-noto-cjk now (apt busy or offline): the dossier PDF will say what is missing."; \
+	else \
+	  echo "To make dossier PDFs with Chinese script: sudo apt-get install fonts-noto-cjk"; \
+	fi
+
 run: $(VENV)/.runtime
+	-@$(MAKE) --no-print-directory pdf-fonts
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"

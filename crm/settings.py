@@ -433,6 +433,13 @@ CRM_DORMANT_AFTER_DAYS = env_int("CRM_DORMANT_AFTER_DAYS", 120)
 if CRM_DORMANT_AFTER_DAYS < 1:
     raise ImproperlyConfigured("CRM_DORMANT_AFTER_DAYS must be at least 1.")
 
+# The font family the briefing dossier's PDF needs for Chinese script (Noto
+# Sans CJK, from Debian's fonts-noto-cjk); without it the PDF link explains
+# what to install and the printable page still works.
+CRM_PDF_CJK_FONT = env_str("CRM_PDF_CJK_FONT", "Noto Sans CJK SC")
+# The Debian package that provides it, named on the page that explains.
+CRM_PDF_CJK_FONT_PACKAGE = "fonts-noto-cjk"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -176,6 +176,14 @@ def can_download_document(user: User, document: Document) -> bool:
     return can_use_app(user) and document.partnership.deleted_at is None
 
 
+@rule(_("Briefing dossiers are for staff, managers and admins."))
+def can_view_dossier(user: User, subject: Any = None) -> bool:
+    """The briefing dossier shows only what the pages show: whoever may read
+    the subject's page may print its dossier (every list in it is scoped by
+    :func:`visible` and :func:`visible_partnerships` as well)."""
+    return can_use_app(user)
+
+
 @rule(_("The administration pages are for administrators."))
 def can_administer(user: User) -> bool:
     """The Django admin: every record, users and roles, reference data."""

@@ -5,6 +5,7 @@ from django.urls import include, path
 from partnerships.views import (
     actions,
     documents,
+    dossier,
     home,
     indicators,
     meetings,
@@ -32,6 +33,8 @@ partnership_urls = (
             indicators.indicator_delete,
             name="indicator_delete",
         ),
+        path("<id:pk>/dossier/", dossier.partnership_dossier, name="dossier"),
+        path("<id:pk>/dossier.pdf", dossier.partnership_dossier_pdf, name="dossier_pdf"),
     ],
     "partnerships",
 )
@@ -43,6 +46,8 @@ meeting_urls = (
         path("<id:pk>/", meetings.meeting_detail, name="detail"),
         path("<id:pk>/edit/", meetings.meeting_edit, name="edit"),
         path("<id:pk>/delete/", meetings.meeting_delete, name="delete"),
+        path("<id:pk>/dossier/", dossier.meeting_dossier, name="dossier"),
+        path("<id:pk>/dossier.pdf", dossier.meeting_dossier_pdf, name="dossier_pdf"),
     ],
     "meetings",
 )
@@ -70,6 +75,8 @@ organization_urls = (
         path("quick-create/", organizations.quick_create_organization, name="quick_create"),
         path("<id:pk>/", organizations.organization_detail, name="detail"),
         path("<id:pk>/edit/", organizations.organization_edit, name="edit"),
+        path("<id:pk>/dossier/", dossier.organization_dossier, name="dossier"),
+        path("<id:pk>/dossier.pdf", dossier.organization_dossier_pdf, name="dossier_pdf"),
     ],
     "organizations",
 )

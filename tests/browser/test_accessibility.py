@@ -59,6 +59,8 @@ def _world():
         f"/actions/{a}/",
         "/organizations/",
         f"/organizations/{o}/",
+        f"/organizations/{o}/dossier/",
+        f"/meetings/{m}/dossier/",
         "/contacts/",
         f"/contacts/{c}/",
         "/pipeline/",
