@@ -7,6 +7,7 @@ from partnerships.views import (
     documents,
     home,
     meetings,
+    merges,
     organizations,
     partnerships,
     search,
@@ -62,6 +63,8 @@ organization_urls = (
         path("quick-create/", organizations.quick_create_organization, name="quick_create"),
         path("<id:pk>/", organizations.organization_detail, name="detail"),
         path("<id:pk>/edit/", organizations.organization_edit, name="edit"),
+        path("<id:pk>/merge/", merges.organization_merge_pick, name="merge_pick"),
+        path("<id:pk>/merge/<id:other>/", merges.organization_merge, name="merge"),
     ],
     "organizations",
 )
@@ -73,6 +76,8 @@ contact_urls = (
         path("quick-create/", organizations.quick_create_contact, name="quick_create"),
         path("<id:pk>/", organizations.contact_detail, name="detail"),
         path("<id:pk>/edit/", organizations.contact_edit, name="edit"),
+        path("<id:pk>/merge/", merges.contact_merge_pick, name="merge_pick"),
+        path("<id:pk>/merge/<id:other>/", merges.contact_merge, name="merge"),
     ],
     "contacts",
 )
@@ -92,6 +97,7 @@ urlpatterns = [
     path("organizations/", include(organization_urls)),
     path("contacts/", include(contact_urls)),
     path("documents/", include(document_urls)),
+    path("duplicates/", merges.duplicate_list, name="duplicates"),
     path("deleted/", trash.trash, name="trash"),
     path("deleted/<slug:kind>/<id:pk>/restore/", trash.restore, name="restore"),
     path("", include("partnerships.manager_urls")),

@@ -384,12 +384,13 @@ class Command(BaseCommand):
                     "country",
                     "locality",
                     "name_key",
+                    "match_key",
                     "search_text",
                 ],
                 now=now,
             ),
             "contacts": RowWriter(
-                Contact, ["organization", "name", "title", "search_text"], now=now
+                Contact, ["organization", "name", "title", "match_key", "search_text"], now=now
             ),
             "partnerships": RowWriter(
                 Partnership,
@@ -511,6 +512,7 @@ class Command(BaseCommand):
                     country,
                     org.locality,
                     text_search.name_key(org.name),
+                    org.build_match_key(),
                     org.build_search_text(),
                 )
             )
@@ -525,7 +527,13 @@ class Command(BaseCommand):
         for number in range(first, first + count):
             contact = Contact(name=f"Contact {number}", title=choice(titles))
             rows.append(
-                (choice(self.org_ids), contact.name, contact.title, contact.build_search_text())
+                (
+                    choice(self.org_ids),
+                    contact.name,
+                    contact.title,
+                    contact.build_match_key(),
+                    contact.build_search_text(),
+                )
             )
         self.writers["contacts"].write(rows)
 
