@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from partnerships import activity, merging, text_search, valuation
 from partnerships.errors import DomainError, NearDuplicate, StaleObjectError
@@ -691,6 +691,14 @@ def refuse_near_duplicate(organization: Organization, *, confirm_distinct: bool)
 # Merging duplicates ------------------------------------------------------------------
 
 Side = Literal["survivor", "loser"]
+
+
+class MergeSide(models.TextChoices):
+    """Whose value a merge keeps: the record that stays, or the duplicate."""
+
+    SURVIVOR = "survivor", gettext_lazy("the record that stays")
+    LOSER = "loser", gettext_lazy("the duplicate")
+
 
 # The fields a merge lets people choose, field by field (the rest is bookkeeping,
 # derived, or combined: aliases and sectors are the union of both records').

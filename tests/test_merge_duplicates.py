@@ -11,7 +11,6 @@ from partnerships.models import (
     Action,
     Contact,
     DocumentSignatory,
-    Meeting,
     Organization,
     OrganizationRelation,
     PartnershipParty,
@@ -50,9 +49,7 @@ def test_every_reference_to_the_loser_moves_to_the_survivor(manager, partnership
 
     assert not Organization.objects.filter(pk=loser.pk).exists()
     for link in merging.links_to(Organization):
-        assert not link.model._base_manager.filter(**{link.field.attname: loser.pk}).exists(), (
-            link
-        )
+        assert not link.model._base_manager.filter(**{link.field.attname: loser.pk}).exists(), link
     assert PartnershipParty.objects.get(partnership=partnership).organization == survivor
     assert list(rows["meeting"].organizations.all()) == [survivor]
     assert Action.objects.get(pk=rows["action"].pk).lead_organization == survivor
@@ -145,9 +142,13 @@ def test_a_record_cannot_be_merged_into_itself(manager):
 def test_unknown_fields_and_sides_are_refused_and_nothing_is_written(manager):
     survivor, loser = factories.OrganizationFactory(), factories.OrganizationFactory()
     with pytest.raises(lifecycle.MergeRefused, match="cannot be chosen"):
-        lifecycle.merge_organizations(survivor=survivor, loser=loser, keep={"id": "loser"}, by=manager)
+        lifecycle.merge_organizations(
+            survivor=survivor, loser=loser, keep={"id": "loser"}, by=manager
+        )
     with pytest.raises(lifecycle.MergeRefused, match="survivor"):
-        lifecycle.merge_organizations(survivor=survivor, loser=loser, keep={"name": "both"}, by=manager)
+        lifecycle.merge_organizations(
+            survivor=survivor, loser=loser, keep={"name": "both"}, by=manager
+        )
     assert Organization.objects.filter(pk=loser.pk).exists()
 
 
