@@ -723,11 +723,12 @@ class MergeForm(forms.Form):
                 choices=[("survivor", mine), ("loser", theirs)],
                 widget=forms.RadioSelect,
                 initial=defaults[name],
+                required=False,
             )
             self.rows.append({"label": label, "name": name})
 
     def keep(self) -> dict[str, str]:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        return {name: side for name in self.fields if (side := self.cleaned_data[name])}
 
     def bound_rows(self) -> list[dict]:
         """The rows with their radios (survivor's, loser's) for the template."""

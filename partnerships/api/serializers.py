@@ -1049,20 +1049,18 @@ def _keep_serializer(name: str, fields: tuple[str, ...], model: type[Model]):
         for field in fields
     }
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = (
-            sorted(set(self.initial_data) - set(fields))
-            if isinstance(self.initial_data, dict)
-            else []
-        )
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        unknown = sorted(set(data) - set(fields)) if isinstance(data, dict) else []
         if unknown:
             raise serializers.ValidationError(
                 _("These fields cannot be chosen in a merge: %(fields)s.")
-                % {"fields": ", ".join(unknown)}
+                % {"fields": ", ".join(map(str, unknown))}
             )
-        return attrs
+        return serializers.Serializer.to_internal_value(self, data)
 
-    return type(name, (serializers.Serializer,), {**declared, "validate": validate})
+    return type(
+        name, (serializers.Serializer,), {**declared, "to_internal_value": to_internal_value}
+    )
 
 
 OrganizationMergeKeepSerializer = _keep_serializer(
