@@ -222,8 +222,17 @@ def organization_candidates(queryset) -> list[Candidate]:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for org in queryset.filter(condition).select_related("parent").order_by("pk"):
         groups[(org.country.code, org.match_key)].append(org)
-    reason = _("Same name once accents, scripts and words like “City of” or “市” are set aside")
-    return _pairs((f"{reason}: {key}", groups[(country, key)]) for country, key in sorted(groups))
+    return _pairs(
+        (
+            _(
+                "Same name once accents, scripts and words like “City of” or “市” are set "
+                "aside: %(key)s"
+            )
+            % {"key": key},
+            groups[(country, key)],
+        )
+        for country, key in sorted(groups)
+    )
 
 
 def contact_candidates(queryset) -> list[Candidate]:
