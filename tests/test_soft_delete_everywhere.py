@@ -92,6 +92,8 @@ NOT_SHOWING_RECORDS = {
     "pipeline_move": "POST only: redirects to the board, or answers the card as it shows",
     "organizations:quick_create": "POST only: answers the new organization",
     "contacts:quick_create": "POST only: answers the new contact",
+    "organizations:merge": "compares two organizations (never soft-deleted), from merge_pick",
+    "contacts:merge": "compares two contacts (never soft-deleted), from merge_pick",
     "trash": "lists deleted records by design: where managers restore them",
     "restore": "POST only: restores, then redirects",
     "healthz": "answers whether the database is up",
