@@ -413,6 +413,7 @@ SPECTACULAR_SETTINGS = {
         "MessagingAppEnum": "partnerships.models.MessagingApp",
         "DocumentKindEnum": "partnerships.models.DocumentKind",
         "CountryEnum": "partnerships.api.fields.country_choices",
+        "MergeSideEnum": "partnerships.lifecycle.MergeSide",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -28,7 +28,7 @@ from django_countries import countries as country_names
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from partnerships import lifecycle, permissions, text_search
+from partnerships import lifecycle, merging, permissions, text_search
 from partnerships.admin_imports import SpreadsheetImportMixin
 from partnerships.errors import DomainError, NearDuplicate
 from partnerships.forms import (
@@ -38,6 +38,7 @@ from partnerships.forms import (
     BulkStatusChangeForm,
     DocumentFileFormMixin,
     KeepsLinksToDeletedMixin,
+    MergeForm,
     ReassignForm,
     VersionedModelFormMixin,
 )
@@ -272,6 +273,64 @@ def run_with_form(
     return TemplateResponse(request, "admin/partnerships/action_form.html", context)
 
 
+def merge_two(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, *, merge):
+    """The admin's "Merge the two selected" action: exactly two rows, then the
+    comparison page with a choice per field (``forms.MergeForm``, as on the
+    pages) and what moves, then ``merge`` (a workflow of lifecycle.py)."""
+    if not permissions.can_merge_records(request.user):
+        modeladmin.message_user(
+            request, str(permissions.can_merge_records.refusal), level=messages.ERROR
+        )
+        return None
+    rows = list(queryset.order_by("pk")[:3])
+    if len(rows) != 2:
+        modeladmin.message_user(
+            request,
+            gettext("Select exactly two records to merge (%(count)d selected).")
+            % {"count": queryset.count()},
+            level=messages.WARNING,
+        )
+        return None
+    wanted = request.POST.get("survivor")
+    if "swap" in request.POST:
+        wanted = str(rows[0].pk) if wanted == str(rows[1].pk) else str(rows[1].pk)
+    survivor, loser = rows if wanted != str(rows[1].pk) else rows[::-1]
+    fields = (
+        lifecycle.ORGANIZATION_MERGE_FIELDS
+        if modeladmin.model is Organization
+        else lifecycle.CONTACT_MERGE_FIELDS
+    )
+    applying = "apply" in request.POST
+    form = MergeForm(
+        request.POST if applying else None, survivor=survivor, loser=loser, fields=fields
+    )
+    if applying and form.is_valid():
+        try:
+            merged = merge(survivor=survivor, loser=loser, keep=form.keep(), by=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            modeladmin.message_user(
+                request,
+                gettext("%(loser)s was merged into %(survivor)s.")
+                % {"loser": loser, "survivor": merged},
+            )
+            return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("Merge duplicates"),
+        "form": form,
+        "rows": form.bound_rows(),
+        "survivor": survivor,
+        "loser": loser,
+        "references": merging.count_references(modeladmin.model, loser),
+        "opts": modeladmin.model._meta,
+        "action_name": request.POST.get("action"),
+        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+    }
+    return TemplateResponse(request, "admin/partnerships/merge_form.html", context)
+
+
 # Reference data ---------------------------------------------------------------------
 
 
@@ -430,10 +489,16 @@ class OrganizationAdmin(
         (None, {"fields": ["confirm_distinct"]}),
     ]
 
+    actions = ["merge_selected"]
+
     def save_model(self, request, obj, form, change):
         # The sectors are saved with the other relations, in save_related.
         workflow = lifecycle.update_organization if change else lifecycle.create_organization
         workflow(obj, by=request.user, confirm_distinct=form.cleaned_data["confirm_distinct"])
+
+    @admin.action(description=_("Merge the two selected organizations…"))
+    def merge_selected(self, request, queryset):
+        return merge_two(self, request, queryset, merge=lifecycle.merge_organizations)
 
 
 @admin.register(OrganizationRelation)
@@ -467,6 +532,11 @@ class ContactAdmin(
     ]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
+    actions = ["merge_selected"]
+
+    @admin.action(description=_("Merge the two selected contacts…"))
+    def merge_selected(self, request, queryset):
+        return merge_two(self, request, queryset, merge=lifecycle.merge_contacts)
 
 
 # Partnerships ----------------------------------------------------------------------

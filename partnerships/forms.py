@@ -763,3 +763,55 @@ class BaseResultFormSet(forms.BaseFormSet):
 ResultFormSet = forms.formset_factory(
     ResultForm, formset=BaseResultFormSet, extra=3, can_delete=True, max_num=150
 )
+
+
+class MergeForm(forms.Form):
+    """Which value a merge keeps, field by field: a radio for each field whose
+    values differ, on the merge page and in the admin. ``rows`` is what the
+    comparison table shows (every field, chosen or the same on both sides)."""
+
+    def __init__(self, data=None, *, survivor, loser, fields, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        defaults = lifecycle.default_keep(survivor, loser, fields)
+        self.rows: list[dict] = []
+        for name in fields:
+            model_field = survivor._meta.get_field(name)
+            label = model_field.verbose_name
+            mine, theirs = _shown(survivor, model_field), _shown(loser, model_field)
+            if getattr(survivor, model_field.attname) == getattr(loser, model_field.attname):
+                self.rows.append({"label": label, "same": mine})
+                continue
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=[("survivor", mine), ("loser", theirs)],
+                widget=forms.RadioSelect,
+                initial=defaults[name],
+                required=False,
+            )
+            self.rows.append({"label": label, "name": name})
+
+    def keep(self) -> dict[str, str]:
+        return {name: side for name in self.fields if (side := self.cleaned_data[name])}
+
+    def bound_rows(self) -> list[dict]:
+        """The rows with their radios (survivor's, loser's) for the template."""
+        rows = []
+        for row in self.rows:
+            if "name" in row:
+                field = self[row["name"]]
+                survivor_choice, loser_choice = list(field)
+                row = {**row, "field": field, "survivor": survivor_choice, "loser": loser_choice}
+            rows.append(row)
+        return rows
+
+
+def _shown(obj, model_field) -> str:
+    """A field's value as the merge page shows it."""
+    value = getattr(obj, model_field.name)
+    if value in (None, ""):
+        return "—"
+    if model_field.get_internal_type() == "BooleanField":
+        return gettext("Yes") if value else gettext("No")
+    if model_field.choices:
+        return str(getattr(obj, f"get_{model_field.name}_display")())
+    return str(value)

@@ -17,6 +17,7 @@ API (``GET /api/<resource>/<id>/history/``) read it from here.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -132,7 +133,7 @@ def history_of(record: models.Model) -> list[Entry]:
                     at=row.history_date,
                     by=row.history_user,
                     kind=kind,
-                    reason=_(row.history_change_reason) if row.history_change_reason else "",
+                    reason=_reason(row.history_change_reason),
                     changes=changes,
                 )
             )
@@ -141,6 +142,24 @@ def history_of(record: models.Model) -> list[Entry]:
         _add_party_changes(entries, record)
     entries.sort(key=lambda entry: entry.at)
     return _one_entry_per_save(entries)[::-1][:MAX_ENTRIES]
+
+
+# The reason lifecycle.merge_reason() stores, in English with the two names.
+_MERGED = re.compile(
+    r"^Merged (?P<loser>.+) \(#(?P<loser_id>\d+)\) into (?P<survivor>.+) \(#(?P<survivor_id>\d+)\)$"
+)
+
+
+def _reason(stored: str | None) -> str:
+    """A change reason in the reader's language: ours are stored in English."""
+    if not stored:
+        return ""
+    merged = _MERGED.match(stored)
+    if merged:
+        return _("Merged %(loser)s (#%(loser_id)s) into %(survivor)s (#%(survivor_id)s)") % (
+            merged.groupdict()
+        )
+    return _(stored)
 
 
 def _one_entry_per_save(entries: list[Entry]) -> list[Entry]:

@@ -26,18 +26,18 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from partnerships import activity, valuation
+from partnerships import activity, merging, text_search, valuation
 from partnerships.errors import DomainError, NearDuplicate, StaleObjectError
 from partnerships.models import (
     AbandonReason,
@@ -734,7 +734,10 @@ def near_duplicates(organization: Organization, *, limit: int = 5) -> list[Organ
     """Existing organizations that ``organization`` (new or renamed) would
     nearly duplicate."""
     similar = Organization.objects.near_duplicates_of(
-        organization.name, country=organization.country or None
+        organization.name,
+        country=organization.country or None,
+        local_name=organization.local_name,
+        romanization=organization.romanization,
     )
     if organization.pk is not None:
         similar = similar.exclude(pk=organization.pk)
@@ -792,6 +795,233 @@ def refuse_near_duplicate(organization: Organization, *, confirm_distinct: bool)
     similar = near_duplicates(organization)
     if similar:
         raise NearDuplicate(similar)
+
+
+# Merging duplicates ------------------------------------------------------------------
+
+Side = Literal["survivor", "loser"]
+
+
+class MergeSide(models.TextChoices):
+    """Whose value a merge keeps: the record that stays, or the duplicate."""
+
+    SURVIVOR = "survivor", gettext_lazy("the record that stays")
+    LOSER = "loser", gettext_lazy("the duplicate")
+
+
+# The fields a merge lets people choose, field by field (the rest is bookkeeping,
+# derived, or combined: aliases and sectors are the union of both records').
+ORGANIZATION_MERGE_FIELDS = (
+    "name",
+    "local_name",
+    "romanization",
+    "kind",
+    "country",
+    "locality",
+    "parent",
+    "website",
+    "notes",
+    "source_reference",
+)
+CONTACT_MERGE_FIELDS = (
+    "organization",
+    "name",
+    "local_name",
+    "title",
+    "email",
+    "phone",
+    "messaging_app",
+    "messaging_handle",
+    "languages",
+    "notes",
+    "is_active",
+)
+
+
+class MergeRefused(DomainError):
+    """Two records cannot be merged as asked."""
+
+
+def default_keep(
+    survivor: models.Model, loser: models.Model, fields: Sequence[str]
+) -> dict[str, Side]:
+    """What a merge keeps unless told otherwise: the survivor's value, or the
+    loser's where the survivor has none."""
+    keep: dict[str, Side] = {}
+    for name in fields:
+        attname = survivor._meta.get_field(name).attname
+        empty = getattr(survivor, attname) in (None, "")
+        keep[name] = "loser" if empty and getattr(loser, attname) not in (None, "") else "survivor"
+    return keep
+
+
+def _check_merge(survivor, loser, keep: Mapping[str, str], fields: Sequence[str]) -> dict:
+    if type(survivor) is not type(loser):
+        raise MergeRefused(_("Only two records of the same kind can be merged."))
+    if survivor.pk is None or loser.pk is None:
+        raise MergeRefused(_("Both records must exist to be merged."))
+    if survivor.pk == loser.pk:
+        raise MergeRefused(_("A record cannot be merged into itself."), field="duplicate")
+    unknown = sorted(set(keep) - set(fields))
+    if unknown:
+        raise MergeRefused(
+            _("These fields cannot be chosen in a merge: %(fields)s.")
+            % {"fields": ", ".join(unknown)},
+            field="keep",
+        )
+    wrong = sorted(name for name, side in keep.items() if side not in ("survivor", "loser"))
+    if wrong:
+        raise MergeRefused(
+            _("Choose “survivor” or “loser” for: %(fields)s.") % {"fields": ", ".join(wrong)},
+            field="keep",
+        )
+    return {**default_keep(survivor, loser, fields), **keep}
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def merge_reason(loser: models.Model, survivor: models.Model) -> str:
+    """The history's change reason, in English (translated when shown, see
+    history.py): "Merged Ville de Zhangjiakou (#12) into 张家口市 (#3)"."""
+    return (
+        f"Merged {_short(str(loser))} (#{loser.pk}) into {_short(str(survivor))} (#{survivor.pk})"
+    )
+
+
+def _apply_choices(survivor, loser, keep: Mapping[str, str]) -> None:
+    for name, side in keep.items():
+        if side == "loser":
+            attname = survivor._meta.get_field(name).attname
+            setattr(survivor, attname, getattr(loser, attname))
+
+
+def _merged_aliases(survivor: Organization, before: list[str], loser: Organization) -> str:
+    """The survivor's aliases after a merge: its own, every name of the loser,
+    and its own former names that the merge replaced, less its new names (each
+    once, whatever its accents or case)."""
+    current = {
+        text_search.normalize(n)
+        for n in (survivor.name, survivor.local_name, survivor.romanization)
+        if n
+    }
+    aliases: dict[str, str] = {}
+    for name in [*survivor.alias_list(), *before, *loser.names()]:
+        key = text_search.normalize(name)
+        if key and key not in current and key not in aliases:
+            aliases[key] = name.strip()
+    return "\n".join(aliases.values())
+
+
+def _save_merged(survivor, *, by: User, reason: str) -> None:
+    try:
+        survivor.clean()
+        survivor.validate_constraints()
+    except ValidationError as error:
+        raise MergeRefused(" ".join(error.messages)) from error
+    _stamp(survivor, by=by, reason=reason)
+    try:
+        with transaction.atomic():
+            survivor.save()
+    except IntegrityError as error:
+        raise MergeRefused(
+            _("The merged record would break a rule: %(error)s") % {"error": error}
+        ) from error
+
+
+def _delete_loser(loser, *, survivor, by: User) -> None:
+    _stamp(loser, by=by, reason=merge_reason(loser, survivor))
+    loser.delete()
+
+
+def merge_organizations(
+    *,
+    survivor: Organization,
+    loser: Organization,
+    keep: Mapping[str, Side] | None = None,
+    by: User,
+) -> Organization:
+    """Merge the duplicate ``loser`` into ``survivor``, in one transaction.
+
+    ``keep`` says, field by field (``ORGANIZATION_MERGE_FIELDS``), whose value
+    the survivor keeps; a field not named keeps the survivor's value, or the
+    loser's where the survivor has none. Every reference to the loser (parties,
+    meetings, actions it leads, relations, children, contacts, sectors, history)
+    moves to the survivor (``merging.move_references``: a relation of the two
+    with each other, and a row the survivor already has, are dropped); the
+    loser's names become aliases of the survivor; the loser is deleted
+    (organizations are not soft-deleted) and both histories record the merge.
+    """
+    with transaction.atomic():
+        survivor = _lock_plain(Organization, survivor.pk)
+        loser = _lock_plain(Organization, loser.pk)
+        choices = _check_merge(survivor, loser, keep or {}, ORGANIZATION_MERGE_FIELDS)
+        before = [n for n in (survivor.name, survivor.local_name, survivor.romanization) if n]
+        original_parent = survivor.parent_id
+        parties_of = list(
+            PartnershipParty.all_objects.filter(organization__in=[survivor.pk, loser.pk])
+            .values_list("partnership_id", flat=True)
+            .distinct()
+        )
+        merging.move_references(Organization, survivor=survivor, loser=loser)
+        _apply_choices(survivor, loser, choices)
+        survivor.parent_id = _merged_parent(survivor, loser, original=original_parent)
+        survivor.aliases = _merged_aliases(survivor, before, loser)
+        if survivor.parent_id and survivor._parent_creates_loop():
+            raise MergeRefused(
+                _("The parent chosen is inside the merged organization: choose the other one."),
+                field="parent",
+            )
+        reason = merge_reason(loser, survivor)
+        _delete_loser(loser, survivor=survivor, by=by)
+        _save_merged(survivor, by=by, reason=reason)
+        # Nothing in a partnership's stored activity depends on its parties
+        # today; recomputed anyway so that it stays true if that changes.
+        _refresh_activity(parties_of)
+    return survivor
+
+
+def _merged_parent(survivor: Organization, loser: Organization, *, original: int | None):
+    """The survivor's parent after the merge: the one chosen, unless that is
+    one of the two merged (the loser was inside the survivor, or the other way
+    round), then the other record's parent, else none."""
+    merged = (survivor.pk, loser.pk)
+    other = loser.parent_id if survivor.parent_id == original else original
+    for candidate in (survivor.parent_id, other):
+        if candidate not in merged:
+            return candidate
+    return None
+
+
+def merge_contacts(
+    *,
+    survivor: Contact,
+    loser: Contact,
+    keep: Mapping[str, Side] | None = None,
+    by: User,
+) -> Contact:
+    """Merge the duplicate contact ``loser`` into ``survivor``, in one
+    transaction: the fields chosen in ``keep`` (``CONTACT_MERGE_FIELDS``, as for
+    :func:`merge_organizations`), every reference (meetings attended,
+    signatures with the title signed under, history) moved, the loser deleted
+    and the merge recorded in both histories. A signature of the same document
+    by both is kept once, the survivor's."""
+    with transaction.atomic():
+        survivor = _lock_plain(Contact, survivor.pk)
+        loser = _lock_plain(Contact, loser.pk)
+        choices = _check_merge(survivor, loser, keep or {}, CONTACT_MERGE_FIELDS)
+        merging.move_references(Contact, survivor=survivor, loser=loser)
+        _apply_choices(survivor, loser, choices)
+        reason = merge_reason(loser, survivor)
+        _delete_loser(loser, survivor=survivor, by=by)
+        _save_merged(survivor, by=by, reason=reason)
+    return survivor
+
+
+def _lock_plain(model, pk: int):
+    """:func:`_lock` for the models without soft delete (organizations, contacts)."""
+    return model._base_manager.select_for_update().get(pk=pk)
 
 
 # Actions ---------------------------------------------------------------------

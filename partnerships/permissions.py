@@ -320,3 +320,13 @@ def can_delete(user: User, obj=None) -> bool:
 @rule(_("Only managers and admins can restore."))
 def can_restore(user: User, obj=None) -> bool:
     return is_manager(user)
+
+
+# Merging duplicates -----------------------------------------------------------------
+
+
+@rule(_("Only managers and admins can merge duplicates."))
+def can_merge_records(user: User, record=None) -> bool:
+    """Merging two organizations or two contacts rewrites every record that
+    names them, and cannot be undone: managers and admins."""
+    return is_manager(user)

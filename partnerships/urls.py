@@ -9,6 +9,7 @@ from partnerships.views import (
     home,
     indicators,
     meetings,
+    merges,
     organizations,
     partnerships,
     search,
@@ -77,6 +78,8 @@ organization_urls = (
         path("<id:pk>/edit/", organizations.organization_edit, name="edit"),
         path("<id:pk>/dossier/", dossier.organization_dossier, name="dossier"),
         path("<id:pk>/dossier.pdf", dossier.organization_dossier_pdf, name="dossier_pdf"),
+        path("<id:pk>/merge/", merges.organization_merge_pick, name="merge_pick"),
+        path("<id:pk>/merge/<id:other>/", merges.organization_merge, name="merge"),
     ],
     "organizations",
 )
@@ -88,6 +91,8 @@ contact_urls = (
         path("quick-create/", organizations.quick_create_contact, name="quick_create"),
         path("<id:pk>/", organizations.contact_detail, name="detail"),
         path("<id:pk>/edit/", organizations.contact_edit, name="edit"),
+        path("<id:pk>/merge/", merges.contact_merge_pick, name="merge_pick"),
+        path("<id:pk>/merge/<id:other>/", merges.contact_merge, name="merge"),
     ],
     "contacts",
 )
@@ -107,6 +112,7 @@ urlpatterns = [
     path("organizations/", include(organization_urls)),
     path("contacts/", include(contact_urls)),
     path("documents/", include(document_urls)),
+    path("duplicates/", merges.duplicate_list, name="duplicates"),
     path("deleted/", trash.trash, name="trash"),
     path("deleted/<slug:kind>/<id:pk>/restore/", trash.restore, name="restore"),
     path("", include("partnerships.manager_urls")),

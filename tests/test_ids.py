@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 HUGE_ID = "9" * 23
 BAD_IDS = [HUGE_ID, str(MAX_ID + 1), "0"]
-ID_NAMES = {"pk", "id", "object_id", "content_type_id", "line_pk"}
+ID_NAMES = {"pk", "id", "object_id", "content_type_id", "line_pk", "other"}
 # What the other parts of an address take (a new one fails until it is given here).
 SAMPLES = {"kind": "partnership"}
 

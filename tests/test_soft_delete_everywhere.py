@@ -97,6 +97,8 @@ NOT_SHOWING_RECORDS = {
     "404 while the partnership is deleted, in tests/test_indicators.py",
     "partnerships:indicator_delete": "POST only: deletes a line of targets (two ids), "
     "404 while the partnership is deleted, in tests/test_indicators.py",
+    "organizations:merge": "compares two organizations (never soft-deleted), from merge_pick",
+    "contacts:merge": "compares two contacts (never soft-deleted), from merge_pick",
     "trash": "lists deleted records by design: where managers restore them",
     "restore": "POST only: restores, then redirects",
     "healthz": "answers whether the database is up",

@@ -1166,3 +1166,75 @@ class PartnershipIndicatorSerializer(StrictModelSerializer):
         return lifecycle.save_indicator_line(
             instance, results=results, by=self.context["request"].user
         )
+
+
+# Merging duplicates ----------------------------------------------------------------------
+
+_SIDES = lifecycle.MergeSide.choices
+
+
+def _keep_serializer(name: str, fields: tuple[str, ...], model: type[Model]):
+    """A serializer of ``keep``: for each field a merge can choose, whose value
+    stays ("survivor", the record of the URL, or "loser", the duplicate)."""
+    declared = {
+        field: serializers.ChoiceField(
+            choices=_SIDES,
+            required=False,
+            help_text=gettext_lazy("Whose %(field)s to keep.")
+            % {"field": model._meta.get_field(field).verbose_name},
+        )
+        for field in fields
+    }
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        unknown = sorted(set(data) - set(fields)) if isinstance(data, dict) else []
+        if unknown:
+            raise serializers.ValidationError(
+                _("These fields cannot be chosen in a merge: %(fields)s.")
+                % {"fields": ", ".join(map(str, unknown))}
+            )
+        return serializers.Serializer.to_internal_value(self, data)
+
+    return type(
+        name, (serializers.Serializer,), {**declared, "to_internal_value": to_internal_value}
+    )
+
+
+OrganizationMergeKeepSerializer = _keep_serializer(
+    "OrganizationMergeKeepSerializer", lifecycle.ORGANIZATION_MERGE_FIELDS, Organization
+)
+ContactMergeKeepSerializer = _keep_serializer(
+    "ContactMergeKeepSerializer", lifecycle.CONTACT_MERGE_FIELDS, Contact
+)
+
+
+class OrganizationMergeSerializer(serializers.Serializer):
+    duplicate = IdField(
+        queryset=Organization.objects.all(),
+        help_text=gettext_lazy(
+            "The duplicate: merged into the organization of the URL, then deleted."
+        ),
+    )
+    keep = OrganizationMergeKeepSerializer(
+        required=False,
+        default=dict,
+        help_text=gettext_lazy(
+            "Field by field, whose value to keep; a field not named keeps the survivor's "
+            "value, or the duplicate's where the survivor has none."
+        ),
+    )
+
+
+class ContactMergeSerializer(serializers.Serializer):
+    duplicate = IdField(
+        queryset=Contact.objects.all(),
+        help_text=gettext_lazy("The duplicate: merged into the contact of the URL, then deleted."),
+    )
+    keep = ContactMergeKeepSerializer(
+        required=False,
+        default=dict,
+        help_text=gettext_lazy(
+            "Field by field, whose value to keep; a field not named keeps the survivor's "
+            "value, or the duplicate's where the survivor has none."
+        ),
+    )

@@ -225,11 +225,31 @@ class OrganizationViewSet(HistoryMixin, EditableViewSet):
         "history": permissions.can_view_history,
         "update": permissions.can_edit_organization,
         "partial_update": permissions.can_edit_organization,
+        "merge": permissions.can_merge_records,
     }
 
     def get_queryset(self) -> QuerySet:
         organizations = Organization.objects.for_list().prefetch_related("sectors")
         return _visible(self.request, organizations)
+
+    @extend_schema(
+        request=serializers.OrganizationMergeSerializer,
+        responses={200: serializers.OrganizationSerializer},
+        description=(
+            "Merge the duplicate into this organization (managers and admins): every "
+            "reference (parties, meetings, actions, relations, children, contacts, sectors, "
+            "history) moves to it, the duplicate's names become its aliases, the duplicate "
+            "is deleted and the history records the merge. Cannot be undone."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        survivor = self.get_object()
+        data = self.validated(serializers.OrganizationMergeSerializer)
+        merged = lifecycle.merge_organizations(
+            survivor=survivor, loser=data["duplicate"], keep=data["keep"], by=request.user
+        )
+        return Response(self.represent(merged))
 
 
 @extend_schema_view(
@@ -268,10 +288,29 @@ class ContactViewSet(HistoryMixin, EditableViewSet):
         "history": permissions.can_view_history,
         "update": permissions.can_edit_contact,
         "partial_update": permissions.can_edit_contact,
+        "merge": permissions.can_merge_records,
     }
 
     def get_queryset(self) -> QuerySet:
         return _visible(self.request, Contact.objects.for_list())
+
+    @extend_schema(
+        request=serializers.ContactMergeSerializer,
+        responses={200: serializers.ContactSerializer},
+        description=(
+            "Merge the duplicate into this contact (managers and admins): meetings "
+            "attended, signatures and history move to it, the duplicate is deleted and "
+            "the history records the merge. Cannot be undone."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        survivor = self.get_object()
+        data = self.validated(serializers.ContactMergeSerializer)
+        merged = lifecycle.merge_contacts(
+            survivor=survivor, loser=data["duplicate"], keep=data["keep"], by=request.user
+        )
+        return Response(self.represent(merged))
 
 
 # Partnerships ---------------------------------------------------------------------------

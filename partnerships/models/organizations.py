@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from partnerships import text_search
+from partnerships import duplicates, text_search
 from partnerships.models.base import (
     M2MHistoricalRecords,
     ParentLoopMixin,
@@ -74,16 +74,33 @@ class OrganizationQuerySet(models.QuerySet):
         include (one row per organization instead of per country)."""
         return set(self.order_by().values_list("country", flat=True).distinct()) - {""}
 
-    def near_duplicates_of(self, name: str, *, country: str | None = None) -> OrganizationQuerySet:
+    def near_duplicates_of(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        local_name: str = "",
+        romanization: str = "",
+    ) -> OrganizationQuerySet:
         """Organizations whose name differs from ``name`` only by case, accents,
-        spacing or punctuation (in the same country when one is given)."""
+        spacing or punctuation, or whose comparison key (``duplicates.py``:
+        scripts, romanizations and words like "Ville de" or "市" set aside) is
+        the one of these names (in the same country when one is given)."""
         key = text_search.name_key(name)
         if not key:
             return self.none()
-        matches = self.filter(name_key=key)
+        match_key = duplicates.organization_key(name, local_name, romanization)
+        condition = Q(name_key=key)
+        if match_key:
+            condition |= Q(match_key=match_key)
+        matches = self.filter(condition)
         if country:
             matches = matches.filter(country=country)
         return matches
+
+    def for_merge(self) -> OrganizationQuerySet:
+        """What the merge pages compare: the parent, and the sectors."""
+        return self.select_related("parent").prefetch_related("sectors")
 
 
 class Organization(ParentLoopMixin, TimeStampedModel):
@@ -127,6 +144,8 @@ class Organization(ParentLoopMixin, TimeStampedModel):
     source_reference = source_reference_field()
     is_illustrative = illustrative_field()
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    # The comparison key of duplicates.organization_key, for near-duplicate checks.
+    match_key = models.CharField(max_length=200, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
 
     history = M2MHistoricalRecords(m2m_fields=[sectors])
@@ -155,7 +174,10 @@ class Organization(ParentLoopMixin, TimeStampedModel):
                 condition=~Q(parent=F("id")), name="organization_not_its_own_parent"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "country"], name="organization_kind_country")]
+        indexes = [
+            models.Index(fields=["kind", "country"], name="organization_kind_country"),
+            models.Index(fields=["country", "match_key"], name="organization_match_key"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -194,8 +216,20 @@ class Organization(ParentLoopMixin, TimeStampedModel):
     def save(self, *args, **kwargs) -> None:
         # Derived columns, kept in step with the names they are made of.
         self.name_key = text_search.name_key(self.name)
+        self.match_key = self.build_match_key()
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
+
+    def build_match_key(self) -> str:
+        return duplicates.organization_key(self.name, self.local_name, self.romanization)
+
+    def names(self) -> list[str]:
+        """Every name it is known by: name, local name, romanization, aliases."""
+        return list(
+            dict.fromkeys(
+                n for n in [self.name, self.local_name, self.romanization, *self.alias_list()] if n
+            )
+        )
 
     def build_search_text(self) -> str:
         return text_search.build_search_text(
@@ -287,6 +321,10 @@ class ContactQuerySet(models.QuerySet):
         """What a list row shows: the organization's name, without one query per row."""
         return self.select_related("organization")
 
+    def for_merge(self) -> ContactQuerySet:
+        """What the merge pages compare: the organization."""
+        return self.select_related("organization")
+
 
 class Contact(TimeStampedModel):
     organization = models.ForeignKey(
@@ -313,6 +351,8 @@ class Contact(TimeStampedModel):
     )
     source_reference = source_reference_field()
     is_illustrative = illustrative_field()
+    # The comparison key of duplicates.person_key, for near-duplicate checks.
+    match_key = models.CharField(max_length=200, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     # The name as a French reader sorts it (accents, case and punctuation
     # ignored: "Émilie Durand" between "Dupont" and "Fabre"), on SQLite and
@@ -332,7 +372,10 @@ class Contact(TimeStampedModel):
                 name="contact_messaging_app_valid",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "is_active"], name="contact_org_active")]
+        indexes = [
+            models.Index(fields=["organization", "is_active"], name="contact_org_active"),
+            models.Index(fields=["match_key"], name="contact_match_key"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -348,8 +391,12 @@ class Contact(TimeStampedModel):
 
     def save(self, *args, **kwargs) -> None:
         self.name_key = text_search.name_key(self.name)
+        self.match_key = self.build_match_key()
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
+
+    def build_match_key(self) -> str:
+        return duplicates.person_key(self.name, self.local_name)
 
     def build_search_text(self) -> str:
         return text_search.build_search_text(

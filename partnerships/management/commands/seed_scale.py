@@ -384,12 +384,15 @@ class Command(BaseCommand):
                     "country",
                     "locality",
                     "name_key",
+                    "match_key",
                     "search_text",
                 ],
                 now=now,
             ),
             "contacts": RowWriter(
-                Contact, ["organization", "name", "name_key", "title", "search_text"], now=now
+                Contact,
+                ["organization", "name", "name_key", "title", "match_key", "search_text"],
+                now=now,
             ),
             "partnerships": RowWriter(
                 Partnership,
@@ -511,6 +514,7 @@ class Command(BaseCommand):
                     country,
                     org.locality,
                     text_search.name_key(org.name),
+                    org.build_match_key(),
                     org.build_search_text(),
                 )
             )
@@ -530,6 +534,7 @@ class Command(BaseCommand):
                     contact.name,
                     text_search.name_key(contact.name),
                     contact.title,
+                    contact.build_match_key(),
                     contact.build_search_text(),
                 )
             )
