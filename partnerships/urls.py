@@ -22,6 +22,7 @@ partnership_urls = (
         path("<id:pk>/move/", partnerships.partnership_move, name="move"),
         path("<id:pk>/status/", partnerships.partnership_status, name="status"),
         path("<id:pk>/reassign/", partnerships.partnership_reassign, name="reassign"),
+        path("<id:pk>/renew/", partnerships.partnership_renew, name="renew"),
         path("<id:pk>/documents/new/", partnerships.document_upload, name="document_upload"),
         path("<id:pk>/delete/", partnerships.partnership_delete, name="delete"),
     ],
@@ -73,6 +74,7 @@ contact_urls = (
         path("quick-create/", organizations.quick_create_contact, name="quick_create"),
         path("<id:pk>/", organizations.contact_detail, name="detail"),
         path("<id:pk>/edit/", organizations.contact_edit, name="edit"),
+        path("<id:pk>/new-post/", organizations.contact_change_position, name="change_position"),
     ],
     "contacts",
 )

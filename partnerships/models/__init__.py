@@ -7,6 +7,7 @@ from partnerships.models.documents import Document, DocumentKind, DocumentSignat
 from partnerships.models.meetings import Meeting, MeetingKind, MeetingStatus
 from partnerships.models.organizations import (
     Contact,
+    ContactPosition,
     MessagingApp,
     Organization,
     OrganizationKind,
@@ -35,6 +36,7 @@ __all__ = [
     "ActionStatus",
     "ApiToken",
     "Contact",
+    "ContactPosition",
     "Currency",
     "DatePrecision",
     "Document",
