@@ -39,7 +39,9 @@ def _linked_rows(count: int, users: list) -> None:
         organization.sectors.add(sector)
         contact = factories.ContactFactory(organization=organization)
         factories.ContactPositionFactory(
-            contact=contact, start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2019, 1, 1)
+            contact=contact,
+            start_date=datetime.date(2015, 1, 1),
+            end_date=datetime.date(2019, 1, 1),
         )
         partnership = factories.PartnershipFactory(owner=owner, team=[teammate])
         partnership.sectors.add(sector)
