@@ -16,11 +16,18 @@ from partnerships import lifecycle, reports
 from partnerships.errors import DomainError
 from partnerships.models import Partnership, Stage, Status
 from tests import factories
-from tests.api.conftest import api_for  # noqa: F401  (the API's token clients)
+from tests.api.conftest import token_client
 from tests.clock import TODAY
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_for(db):
+    """The API's token clients, as in tests/api/."""
+    return token_client
+
 
 START = TODAY - datetime.timedelta(days=3 * 365)
 END = TODAY + datetime.timedelta(days=20)

@@ -14,12 +14,19 @@ from partnerships import lifecycle, uploads
 from partnerships.errors import DomainError
 from partnerships.models import Contact, ContactPosition, DocumentSignatory
 from tests import factories
-from tests.api.conftest import api_for  # noqa: F401  (the API's token clients)
+from tests.api.conftest import token_client
 from tests.clock import TODAY
 from tests.conftest import client_for
 from tests.test_imports import csv_file, imported
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_for(db):
+    """The API's token clients, as in tests/api/."""
+    return token_client
+
 
 YEAR_AGO = TODAY - datetime.timedelta(days=365)
 MONTH_AGO = TODAY - datetime.timedelta(days=30)
