@@ -505,7 +505,8 @@ def renew_into_successor(
     titled ``title`` (the same title by default). The predecessor keeps its own
     dates, is concluded (if still open) and linked to its successor, so that
     the chain reads agreement by agreement and the renewal cockpit counts it
-    once. Refused when the partnership is deleted, abandoned or already
+    once; its pending "prepare the renewal" reminders are completed. Refused
+    when the partnership is deleted, abandoned or already
     renewed, or when the dates are out of order. With ``expected_version``,
     refused as :func:`move_stage` is when someone changed it in between."""
     current = _lock(Partnership, partnership.pk)
@@ -554,6 +555,16 @@ def renew_into_successor(
         sectors=list(current.sectors.all()),
         parties=parties,
     )
+    # The "prepare the renewal" reminders of the predecessor are done: decided.
+    for reminder in Action.objects.filter(
+        partnership=current, automation_key__startswith=f"renewal:{current.pk}:"
+    ).pending():
+        complete_action(
+            reminder,
+            by=by,
+            outcome=_("Renewed into “%(title)s”.") % {"title": successor.title},
+            expected_version=reminder.version,
+        )
     if current.status in Status.open():
         change_status(
             current,

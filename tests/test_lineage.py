@@ -303,3 +303,16 @@ def test_the_admin_action_renews_each_selected_partnership(agreement, admin_user
     successor = Partnership.objects.get(predecessor=agreement)
     assert successor.start_date == END + datetime.timedelta(days=1)
     assert successor.end_date == successor.start_date + (END - START)
+
+
+def test_a_renewal_completes_the_renewal_reminder_of_the_predecessor(agreement, owner):
+    from partnerships import reminders
+
+    reminders.create_renewal_actions(today=TODAY)
+    reminder = agreement.actions.get()
+    assert reminder.is_pending
+
+    renew(agreement, by=owner)
+
+    reminder.refresh_from_db()
+    assert reminder.status == "done" and "Renewed into" in reminder.outcome
