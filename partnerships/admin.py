@@ -34,6 +34,7 @@ from partnerships.errors import DomainError, NearDuplicate
 from partnerships.forms import (
     BasePartyFormSet,
     BulkActionCompleteForm,
+    BulkRenewForm,
     BulkStageMoveForm,
     BulkStatusChangeForm,
     DocumentFileFormMixin,
@@ -47,6 +48,7 @@ from partnerships.models import (
     Action,
     ApiToken,
     Contact,
+    ContactPosition,
     DatePrecision,
     Document,
     DocumentSignatory,
@@ -383,10 +385,34 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 
 class ContactInline(admin.TabularInline):
+    """The organization's contacts; they are added and edited on the contact's
+    own page, whose workflow keeps their posts."""
+
     model = Contact
     fields = ["name", "local_name", "title", "email", "phone", "is_active"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PositionInline(admin.TabularInline):
+    """A contact's career, read only: posts change through the workflow (the
+    contact's organization and title here, the "record a new post" page, the
+    API or an import), which keeps the current post and the contact in step."""
+
+    model = ContactPosition
+    fields = ["organization", "title", "start_date", "date_precision", "end_date", "notes"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("career")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class RelationInline(admin.TabularInline):
@@ -533,10 +559,17 @@ class ContactAdmin(
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     actions = ["merge_selected"]
+    inlines = [PositionInline]
 
     @admin.action(description=_("Merge the two selected contacts…"))
     def merge_selected(self, request, queryset):
         return merge_two(self, request, queryset, merge=lifecycle.merge_contacts)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            lifecycle.update_contact(obj, by=request.user)
+        else:
+            lifecycle.create_contact(obj, by=request.user)
 
 
 # Partnerships ----------------------------------------------------------------------
@@ -674,12 +707,13 @@ class PartnershipAdmin(
         "is_illustrative",
     ]
     list_select_related = ["owner"]
-    autocomplete_fields = ["owner", "team", "sectors", "origin_meeting"]
+    autocomplete_fields = ["owner", "team", "sectors", "origin_meeting", "framework"]
     inlines = [PartyInline, IndicatorLineInline, DocumentInline, StageChangeInline]
     actions = [
         "move_stage",
         "change_status",
         "reassign_owner",
+        "renew_selected",
         "restore_selected",
     ]
     fieldsets = [
@@ -716,10 +750,17 @@ class PartnershipAdmin(
             _("Origin"),
             {"fields": ["origin_meeting", "source_url", "source_reference", "is_illustrative"]},
         ),
+        (_("Lineage"), {"fields": ["framework", "predecessor"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        lifecycle_fields = ["stage_changed_on", "status", "abandon_reason", "status_note"]
+        lifecycle_fields = [
+            "stage_changed_on",
+            "status",
+            "abandon_reason",
+            "status_note",
+            "predecessor",
+        ]
         if obj is None:
             return lifecycle_fields
         # After creation, the stage moves only through the "Move stage" action.
@@ -801,6 +842,31 @@ class PartnershipAdmin(
             queryset,
             form_class=BulkStatusChangeForm,
             title=gettext("Change the status of partnerships"),
+            apply=apply,
+        )
+
+    @admin.action(description=_("Renew selected partnerships into new agreements…"))
+    def renew_selected(self, request, queryset):
+        def apply(partnership, form):
+            start, end = form.dates_for(partnership)
+            if start is None:
+                raise lifecycle.InvalidTransition(
+                    gettext("It has no end date: give the day the new agreement starts.")
+                )
+            lifecycle.renew_into_successor(
+                partnership=partnership,
+                by=request.user,
+                start=start,
+                end=end,
+                expected_version=partnership.version,
+            )
+
+        return run_with_form(
+            self,
+            request,
+            queryset,
+            form_class=BulkRenewForm,
+            title=gettext("Renew partnerships into new agreements"),
             apply=apply,
         )
 
@@ -1186,7 +1252,16 @@ class SignatoryInline(admin.TabularInline):
 class DocumentAdminForm(KeepsLinksToDeletedMixin, DocumentFileFormMixin, forms.ModelForm):
     class Meta:
         model = Document
-        fields = ["partnership", "meeting", "kind", "title", "file", "signed_on", "signed_place"]
+        fields = [
+            "partnership",
+            "meeting",
+            "kind",
+            "title",
+            "file",
+            "summary",
+            "signed_on",
+            "signed_place",
+        ]
 
 
 @admin.register(Document)

@@ -19,6 +19,7 @@ from partnerships.models import (
     ActionSide,
     ActionStatus,
     Contact,
+    ContactPosition,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -433,4 +434,18 @@ class ContactFilter(filters.FilterSet):
 
     class Meta:
         model = Contact
+        fields = []
+
+
+class ContactPositionFilter(filters.FilterSet):
+    """Who held which post: by person, by organization, current or past."""
+
+    contact = filters.ModelChoiceFilter(label=_("Contact"), queryset=Contact.objects.all())
+    organization = filters.ModelChoiceFilter(
+        label=_("Organization"), queryset=Organization.objects.all()
+    )
+    current = YesNoFilter(label=_("Current post"), field_name="end_date", lookup_expr="isnull")
+
+    class Meta:
+        model = ContactPosition
         fields = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -22,6 +23,7 @@ from partnerships.models import (
     Action,
     ApiToken,
     Contact,
+    DatePrecision,
     Document,
     Indicator,
     Meeting,
@@ -186,6 +188,44 @@ class ReassignForm(forms.Form):
     owner = UserChoiceField(label=_("New owner"), queryset=active_users())
 
 
+class RenewForm(VersionForm):
+    """Renew into a new agreement (``lifecycle.renew_into_successor``)."""
+
+    title = forms.CharField(
+        label=_("Title of the new agreement"),
+        max_length=200,
+        required=False,
+        help_text=_("The same title if left empty."),
+    )
+    start = forms.DateField(label=_("New agreement starts on"), widget=DateInput())
+    end = forms.DateField(label=_("New agreement ends on"), required=False, widget=DateInput())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the renewal is based on, for example the signing of an amendment."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", gettext("The end date cannot be before the start date."))
+        return cleaned
+
+    @staticmethod
+    def initial_for(partnership: Partnership) -> dict:
+        """What the form proposes: the day after the current agreement ends,
+        for as long as it ran."""
+        initial = {"title": partnership.title, "version": partnership.version}
+        if partnership.end_date:
+            start = partnership.end_date + datetime.timedelta(days=1)
+            initial["start"] = start
+            if partnership.start_date:
+                initial["end"] = start + (partnership.end_date - partnership.start_date)
+        return initial
+
+
 class ActionCompleteForm(VersionForm):
     outcome = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -216,6 +256,34 @@ class BulkStatusChangeForm(StatusChangeForm):
 
 class BulkActionCompleteForm(ActionCompleteForm):
     version = None
+
+
+class BulkRenewForm(forms.Form):
+    """Renew several partnerships at once (the admin's action): each new
+    agreement starts the day after its predecessor ends and runs as long,
+    unless dates are given for all."""
+
+    start = forms.DateField(
+        label=_("New agreements start on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the day after each current agreement ends."),
+    )
+    end = forms.DateField(
+        label=_("New agreements end on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: after as long as each current agreement ran."),
+    )
+
+    def dates_for(
+        self, partnership: Partnership
+    ) -> tuple[datetime.date | None, datetime.date | None]:
+        initial = RenewForm.initial_for(partnership)
+        return (
+            self.cleaned_data["start"] or initial.get("start"),
+            self.cleaned_data["end"] or initial.get("end"),
+        )
 
 
 # Page forms -------------------------------------------------------------------------
@@ -459,6 +527,13 @@ class PartnershipForm(
         required=False,
         widget=SearchSelect("meetings"),
     )
+    framework = forms.ModelChoiceField(
+        label=_("Framework agreement"),
+        queryset=Partnership.objects.all(),
+        required=False,
+        widget=SearchSelect("partnerships"),
+        help_text=_("The framework agreement this contract implements, if any."),
+    )
 
     class Meta:
         model = Partnership
@@ -480,6 +555,7 @@ class PartnershipForm(
             "renewal_notice_days",
             "renews_tacitly",
             "origin_meeting",
+            "framework",
             "source_url",
             "source_reference",
             "version",
@@ -604,6 +680,28 @@ class ContactForm(forms.ModelForm):
         queryset=Organization.objects.all(),
         widget=SearchSelect("organizations"),
     )
+    post_since = forms.DateField(
+        label=_("In this post since"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("When the person took this organization and title, if known."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["post_since"].label = _("New post since")
+            self.fields["post_since"].help_text = _(
+                "If the organization or title changed because the person took a new post, "
+                "since when: the current post goes to their career. Leave empty to correct "
+                "a mistake."
+            )
+
+    def clean_post_since(self):
+        day = self.cleaned_data.get("post_since")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(gettext("This date cannot be in the future."))
+        return day
 
     class Meta:
         model = Contact
@@ -621,6 +719,31 @@ class ContactForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class PositionChangeForm(forms.Form):
+    """A contact takes a new post (``lifecycle.change_position``)."""
+
+    organization = OrganizationChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        widget=SearchSelect("organizations"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    since = forms.DateField(
+        label=_("In this post since"),
+        widget=DateInput(),
+        help_text=_("The current post ends the day before."),
+    )
+    date_precision = forms.ChoiceField(
+        label=_("Date precision"),
+        choices=DatePrecision.choices,
+        initial=DatePrecision.DAY,
+        help_text=_("Only the month or the year may be known."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class QuickContactForm(forms.ModelForm):
@@ -648,13 +771,16 @@ class DocumentForm(DocumentFileFormMixin, forms.ModelForm):
         queryset=Contact.objects.all(),
         required=False,
         widget=SearchSelectMultiple("contacts"),
-        help_text=_("Their current title is recorded as their title at signing."),
+        help_text=_(
+            "The title each held on the day of signing (their current one if the day is "
+            "not given) is recorded as their title at signing."
+        ),
     )
 
     class Meta:
         model = Document
-        fields = ["title", "kind", "file", "signed_on", "signed_place", "meeting"]
-        widgets = {"signed_on": DateInput()}
+        fields = ["title", "kind", "file", "summary", "signed_on", "signed_place", "meeting"]
+        widgets = {"signed_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

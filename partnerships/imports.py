@@ -1113,6 +1113,18 @@ class ContactImporter(Importer):
             "title", gettext_lazy("Title"), gettext_lazy("Job title."), "Deputy mayor", "Directrice"
         ),
         Column(
+            "post_since",
+            gettext_lazy("In this post since"),
+            gettext_lazy(
+                "When the person took this organization and title. For someone already "
+                "recorded elsewhere or under another title, a new post: the previous one "
+                "ends the day before and stays in their career. Empty: the title is "
+                "corrected in place."
+            ),
+            "2024-03-01",
+            "01/09/2023",
+        ),
+        Column(
             "email",
             gettext_lazy("E-mail"),
             gettext_lazy("An e-mail address."),
@@ -1187,33 +1199,59 @@ class ContactImporter(Importer):
             )
         if row.has("is_active"):
             values["is_active"] = row.read("is_active", read_boolean)
+        since = row.read("post_since", read_date) if row.has("post_since") else None
+        if since is not None and since > timezone.localdate():
+            row.error("post_since", _("A post cannot start in the future."))
         if row.errors or organization is None:
             return
         existing = self._contacts_at(organization)
         contact = existing.get(text_search.name_key(name))
+        if contact is None and since is not None:
+            # Someone recorded at another organization who has moved here.
+            contact = self._moved_contact(name, organization)
         new = contact is None
         if new:
             contact = Contact(organization=organization, name=name)
+        elif contact.organization_id != organization.pk:
+            values["organization"] = organization
         self.set_fields(contact, row, result, values)
         self.validate(contact, row, exclude=["search_text"])
         if row.errors:
             return
         if new or result.changes:
-            contact._history_user = self.by
-            contact.save()
+            try:
+                if new:
+                    lifecycle.create_contact(contact, by=self.by, since=since)
+                else:
+                    lifecycle.update_contact(contact, by=self.by, new_post_since=since)
+            except DomainError as error:
+                row.error("post_since", error.message)
+                return
             existing[text_search.name_key(name)] = contact
             result.outcome = "created" if new else "updated"
 
+    def _moved_contact(self, name: str, organization: Organization) -> Contact | None:
+        """The one contact of this name at another organization, if exactly one."""
+        key = text_search.name_key(name)
+        others = [
+            c
+            for c in Contact.objects.filter(name__iexact=name).exclude(organization=organization)
+            if text_search.name_key(c.name) == key
+        ]
+        return others[0] if len(others) == 1 else None
+
     def export_queryset(self, queryset):
-        return queryset.select_related("organization")
+        return queryset.select_related("organization").with_positions()
 
     def export_values(self, contact: Contact) -> list[Any]:
+        current = next((p for p in contact.positions.all() if p.is_current), None)
         return [
             contact.organization.name,
             contact.organization.country.code or "",
             contact.name,
             contact.local_name,
             contact.title,
+            current.start_date if current is not None and current.start_date else "",
             contact.email,
             contact.phone,
             contact.messaging_app,

@@ -45,8 +45,10 @@ from partnerships.models import (
     ActionStatus,
     ApiToken,
     Contact,
+    ContactPosition,
     DatePrecision,
     Document,
+    DocumentKind,
     DocumentSignatory,
     ExchangeRate,
     IndicatorResult,
@@ -473,6 +475,116 @@ def reassign_partnership(partnership: Partnership, *, to: User, by: User) -> Par
     return partnership
 
 
+# Partnerships: lineage -----------------------------------------------------------
+
+# The terms a renewal carries over from the agreement it renews.
+_RENEWED_TERMS = (
+    "summary",
+    "kind",
+    "owner_id",
+    "value_amount",
+    "value_currency",
+    "value_note",
+    "date_precision",
+    "renewal_notice_days",
+    "renews_tacitly",
+    "framework_id",
+    "source_url",
+    "source_reference",
+    "is_illustrative",
+)
+
+
+@transaction.atomic
+def renew_into_successor(
+    *,
+    partnership: Partnership,
+    by: User,
+    start: datetime.date,
+    end: datetime.date | None,
+    title: str | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Partnership:
+    """Renew ``partnership`` into a new agreement that follows it: a successor
+    at the renewal stage, from ``start`` to ``end``, with the same parties,
+    sectors, team, owner and terms (value, currency, kind, notice, framework),
+    titled ``title`` (the same title by default). The predecessor keeps its own
+    dates, is concluded (if still open) and linked to its successor, so that
+    the chain reads agreement by agreement and the renewal cockpit counts it
+    once; its pending "prepare the renewal" reminders are completed. Refused
+    when the partnership is deleted, abandoned or already
+    renewed, or when the dates are out of order. With ``expected_version``,
+    refused as :func:`move_stage` is when someone changed it in between."""
+    current = _lock(Partnership, partnership.pk)
+    if expected_version is not None:
+        _check_version(current, expected_version)
+    if current.is_deleted:
+        raise InvalidTransition(_("This partnership has been deleted."))
+    if current.status == Status.ABANDONED:
+        raise InvalidTransition(
+            _("An abandoned partnership cannot be renewed; reopen it first."), field="status"
+        )
+    if Partnership.all_objects.filter(predecessor=current).exists():
+        raise InvalidTransition(
+            _("This partnership has already been renewed into a new agreement.")
+        )
+    if start is None:
+        raise InvalidTransition(_("Give the day the new agreement starts."), field="start")
+    if end is not None and end < start:
+        raise InvalidTransition(_("The end date cannot be before the start date."), field="end")
+    if current.start_date is not None and start < current.start_date:
+        raise InvalidTransition(
+            _("The new agreement cannot start before the one it renews (%(date)s).")
+            % {"date": current.start_date.isoformat()},
+            field="start",
+        )
+    successor = Partnership(
+        title=(title or "").strip() or current.title,
+        stage=Stage.RENEWAL,
+        start_date=start,
+        end_date=end,
+        predecessor=current,
+        lineage_root_id=current.lineage_root_id or current.pk,
+    )
+    for name in _RENEWED_TERMS:
+        setattr(successor, name, getattr(current, name))
+    parties = [
+        Party(organization=party.organization, role=party.role)
+        for party in current.parties.select_related("organization").order_by("order", "pk")
+    ]
+    note = (note or "").strip()
+    create_partnership(
+        successor,
+        by=by,
+        stage_note=note or _("Renewal of “%(title)s”") % {"title": current.title},
+        team=list(current.team.all()),
+        sectors=list(current.sectors.all()),
+        parties=parties,
+    )
+    # The "prepare the renewal" reminders of the predecessor are done: decided.
+    for reminder in Action.objects.filter(
+        partnership=current, automation_key__startswith=f"renewal:{current.pk}:"
+    ).pending():
+        complete_action(
+            reminder,
+            by=by,
+            outcome=_("Renewed into “%(title)s”.") % {"title": successor.title},
+            expected_version=reminder.version,
+        )
+    if current.status in Status.open():
+        change_status(
+            current,
+            to=Status.CONCLUDED,
+            by=by,
+            note=_("Renewed into “%(title)s” from %(date)s.")
+            % {"title": successor.title, "date": start.isoformat()},
+            expected_version=current.version,
+        )
+    _refresh(partnership, Partnership.all_objects.get(pk=current.pk))
+    return successor
+
+
 # Meetings --------------------------------------------------------------------
 
 # The records a meeting links to, as the keyword arguments of the workflows below.
@@ -585,12 +697,35 @@ def add_document(
         raise InvalidTransition(_("This partnership has been deleted."))
     if document.meeting is not None and document.meeting.is_deleted:
         raise InvalidTransition(_("This meeting has been deleted."), field="meeting")
+    document.summary = (document.summary or "").strip()
+    if document.kind == DocumentKind.AMENDMENT:
+        if document.signed_on is None:
+            raise InvalidTransition(
+                _("Give the date of the amendment (the day it was signed)."), field="signed_on"
+            )
+        if not document.summary:
+            raise InvalidTransition(
+                _("Say in a few words what the amendment changes."), field="summary"
+            )
     document.uploaded_by = by
     document.describe_file(checked_file)
     document.save()
+    signatories = list(dict.fromkeys(signatories))
+    # The title each held on the day of signing (their current one when the
+    # day is unknown or no recorded post covers it): one query for all.
+    titled = {
+        contact.pk: contact
+        for contact in Contact.objects.filter(pk__in=[c.pk for c in signatories]).with_positions()
+    }
     DocumentSignatory.objects.bulk_create(
-        DocumentSignatory(document=document, contact=contact, title_at_signing=contact.title)
-        for contact in dict.fromkeys(signatories)
+        DocumentSignatory(
+            document=document,
+            contact=contact,
+            title_at_signing=titled[contact.pk].title_on(document.signed_on)
+            if contact.pk in titled and document.signed_on
+            else contact.title,
+        )
+        for contact in signatories
     )
     return document
 
@@ -1022,6 +1157,132 @@ def merge_contacts(
 def _lock_plain(model, pk: int):
     """:func:`_lock` for the models without soft delete (organizations, contacts)."""
     return model._base_manager.select_for_update().get(pk=pk)
+
+
+# Contacts and their posts ----------------------------------------------------------
+
+
+@transaction.atomic
+def create_contact(
+    contact: Contact,
+    *,
+    by: User | None,
+    since: datetime.date | None = None,
+    date_precision: str = DatePrecision.DAY,
+) -> Contact:
+    """Save a new contact (its fields set on ``contact``) and open its current
+    post: its organization and title, held since ``since`` (unknown if None)."""
+    if contact.pk is not None:
+        raise InvalidTransition(_("This contact has already been created."))
+    _check_precision(date_precision)
+    if since is not None and since > _today():
+        raise InvalidTransition(_("A post cannot start in the future."), field="since")
+    contact._history_user = by
+    contact.save()
+    position = ContactPosition(
+        contact=contact,
+        organization_id=contact.organization_id,
+        title=contact.title,
+        start_date=since,
+        date_precision=date_precision,
+    )
+    position._history_user = by
+    position.save()
+    return contact
+
+
+@transaction.atomic
+def update_contact(
+    contact: Contact, *, by: User | None, new_post_since: datetime.date | None = None
+) -> Contact:
+    """Save the fields edited on ``contact``. A change of organization or title
+    is a new post when ``new_post_since`` says since when (the current post
+    ends the day before, see :func:`change_position`); without it, a
+    correction of the current post, which is changed in place."""
+    stored = Contact.objects.filter(pk=contact.pk).values("organization_id", "title").get()
+    organization_id, title = contact.organization_id, contact.title
+    moved = (organization_id, title) != (stored["organization_id"], stored["title"])
+    if moved and new_post_since is not None:
+        contact.organization_id, contact.title = stored["organization_id"], stored["title"]
+        contact._history_user = by
+        contact.save()
+        change_position(
+            contact=contact,
+            organization=Organization.objects.get(pk=organization_id),
+            title=title,
+            since=new_post_since,
+            by=by,
+        )
+        return contact
+    contact._history_user = by
+    contact.save()
+    if moved:
+        _correct_current_position(contact, by=by)
+    return contact
+
+
+def _correct_current_position(contact: Contact, *, by: User | None) -> None:
+    current = contact.positions.current().first()
+    if current is None:
+        current = ContactPosition(contact=contact)
+    current.organization_id = contact.organization_id
+    current.title = contact.title
+    current._history_user = by
+    current.save()
+
+
+@transaction.atomic
+def change_position(
+    *,
+    contact: Contact,
+    organization: Organization,
+    title: str,
+    since: datetime.date,
+    by: User | None,
+    date_precision: str = DatePrecision.DAY,
+    notes: str = "",
+) -> ContactPosition:
+    """The person takes a new post (the director of a Foreign Affairs Office
+    becomes vice-mayor): their current post ends the day before ``since`` and
+    the new one opens, and the contact's organization and title become the new
+    post's, in one transaction. Refused when ``since`` is in the future, not
+    after the current post started, or the post would not change."""
+    _check_precision(date_precision)
+    title = (title or "").strip()
+    person = Contact.objects.select_for_update().get(pk=contact.pk)
+    if since > _today():
+        raise InvalidTransition(_("A post cannot start in the future."), field="since")
+    current = person.positions.current().first()
+    if current is not None:
+        if (current.organization_id, current.title) == (organization.pk, title):
+            raise InvalidTransition(
+                _("%(name)s already holds this post.") % {"name": person.name}, field="title"
+            )
+        if current.start_date is not None and since <= current.start_date:
+            raise InvalidTransition(
+                _("The new post must start after the current one (%(date)s).")
+                % {"date": current.start_date.isoformat()},
+                field="since",
+            )
+        current.end_date = since - datetime.timedelta(days=1)
+        current._history_user = by
+        current.save(update_fields=["end_date", "updated_at"])
+    position = ContactPosition(
+        contact=person,
+        organization=organization,
+        title=title,
+        start_date=since,
+        date_precision=date_precision,
+        notes=(notes or "").strip(),
+    )
+    position._history_user = by
+    position.save()
+    person.organization = organization
+    person.title = title
+    _stamp(person, by=by, reason=gettext_noop("New post"))
+    person.save(update_fields=["organization", "title", "search_text", "updated_at"])
+    _refresh(contact, person)
+    return position
 
 
 # Actions ---------------------------------------------------------------------

@@ -222,6 +222,12 @@ def can_change_partnership_status(user: User, partnership: Partnership) -> bool:
     return _is_partnership_member(user, partnership)
 
 
+@rule(_("Only the owner, the team and managers can renew this partnership."))
+def can_renew_partnership(user: User, partnership: Partnership) -> bool:
+    """Renew into a new agreement (``lifecycle.renew_into_successor``)."""
+    return _is_partnership_member(user, partnership)
+
+
 @rule(_("Only managers can reassign a partnership."))
 def can_reassign_partnership(user: User, partnership: Partnership) -> bool:
     return is_manager(user)

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partnerships.models import Action, ActionStatus, DatePrecision, Partnership
+from partnerships.models import Action, ActionStatus, DatePrecision, DocumentKind, Partnership
 
 # Fields whose edits are shown; lifecycle fields have entries of their own.
 EDITABLE_FIELDS = [
@@ -58,13 +58,18 @@ def _moment(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def build_timeline(partnership: Partnership, *, with_edits: bool) -> list[Entry]:
+def build_timeline(
+    partnership: Partnership, *, with_edits: bool, lineage: list[Partnership] | None = None
+) -> list[Entry]:
+    """``lineage``, the chain as ``Partnership.lineage()`` read it, saves the
+    query for the successor."""
     entries: list[Entry] = []
     entries += _stage_entries(partnership)
     entries += _status_entries(partnership)
     entries += _meeting_entries(partnership)
     entries += _action_entries(partnership)
     entries += _document_entries(partnership)
+    entries += _lineage_entries(partnership, lineage)
     if with_edits:
         entries += _edit_entries(partnership)
     entries.sort(key=lambda e: (e.day, e.moment), reverse=True)
@@ -199,18 +204,70 @@ def _action_entries(partnership: Partnership) -> list[Entry]:
 
 
 def _document_entries(partnership: Partnership) -> list[Entry]:
-    return [
-        Entry(
-            day=timezone.localtime(document.uploaded_at).date(),
-            moment=document.uploaded_at,
-            kind="document",
-            title=_("Document: %(title)s") % {"title": document.title},
-            detail=document.get_kind_display(),
-            actor=document.uploaded_by,
-            url=document.get_absolute_url(),
+    """Documents on the day they were added; an amendment on the day it was
+    signed, with its summary."""
+    entries = []
+    for document in partnership.documents.select_related("uploaded_by"):
+        if document.kind == DocumentKind.AMENDMENT and document.signed_on:
+            entries.append(
+                Entry(
+                    day=document.signed_on,
+                    moment=document.uploaded_at,
+                    kind="amendment",
+                    title=_("Amendment: %(title)s") % {"title": document.title},
+                    detail=document.summary,
+                    actor=document.uploaded_by,
+                    url=document.get_absolute_url(),
+                )
+            )
+            continue
+        entries.append(
+            Entry(
+                day=timezone.localtime(document.uploaded_at).date(),
+                moment=document.uploaded_at,
+                kind="document",
+                title=_("Document: %(title)s") % {"title": document.title},
+                detail=document.get_kind_display(),
+                actor=document.uploaded_by,
+                url=document.get_absolute_url(),
+            )
         )
-        for document in partnership.documents.select_related("uploaded_by")
-    ]
+    return entries
+
+
+def _lineage_entries(partnership: Partnership, lineage: list[Partnership] | None) -> list[Entry]:
+    """Where the agreement comes from and what it was renewed into (one query
+    for the successor unless the chain is given; the predecessor comes with
+    the partnership)."""
+    entries = []
+    predecessor = partnership.predecessor if partnership.predecessor_id else None
+    if predecessor is not None and not predecessor.is_deleted:
+        day = partnership.start_date or timezone.localtime(partnership.created_at).date()
+        entries.append(
+            Entry(
+                day=day,
+                moment=partnership.created_at,
+                kind="lineage",
+                title=_("Renews “%(title)s”") % {"title": predecessor.title},
+                url=predecessor.get_absolute_url(),
+            )
+        )
+    if lineage is None:
+        successor = Partnership.objects.filter(predecessor=partnership).first()
+    else:
+        successor = next((p for p in lineage if p.predecessor_id == partnership.pk), None)
+    if successor is not None:
+        day = successor.start_date or timezone.localtime(successor.created_at).date()
+        entries.append(
+            Entry(
+                day=day,
+                moment=successor.created_at,
+                kind="lineage",
+                title=_("Renewed into “%(title)s”") % {"title": successor.title},
+                url=successor.get_absolute_url(),
+            )
+        )
+    return entries
 
 
 def _edit_entries(partnership: Partnership) -> list[Entry]:

@@ -25,6 +25,7 @@ partnership_urls = (
         path("<id:pk>/move/", partnerships.partnership_move, name="move"),
         path("<id:pk>/status/", partnerships.partnership_status, name="status"),
         path("<id:pk>/reassign/", partnerships.partnership_reassign, name="reassign"),
+        path("<id:pk>/renew/", partnerships.partnership_renew, name="renew"),
         path("<id:pk>/documents/new/", partnerships.document_upload, name="document_upload"),
         path("<id:pk>/delete/", partnerships.partnership_delete, name="delete"),
         path("<id:pk>/indicators/new/", indicators.indicator_create, name="indicator_create"),
@@ -93,6 +94,7 @@ contact_urls = (
         path("<id:pk>/edit/", organizations.contact_edit, name="edit"),
         path("<id:pk>/merge/", merges.contact_merge_pick, name="merge_pick"),
         path("<id:pk>/merge/<id:other>/", merges.contact_merge, name="merge"),
+        path("<id:pk>/new-post/", organizations.contact_change_position, name="change_position"),
     ],
     "contacts",
 )

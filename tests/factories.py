@@ -105,12 +105,36 @@ class OrganizationRelationFactory(factory.django.DjangoModelFactory):
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
+    """A contact with its current post, as ``lifecycle.create_contact`` makes it."""
+
     class Meta:
         model = models.Contact
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Faker("name")
     title = "Director"
+
+    @factory.post_generation
+    def position(contact, create, extracted, **kwargs):
+        if create:
+            models.ContactPosition.objects.create(
+                contact=contact,
+                organization_id=contact.organization_id,
+                title=contact.title,
+                start_date=extracted,
+            )
+
+
+class ContactPositionFactory(factory.django.DjangoModelFactory):
+    """A past post (give ``contact``, and dates before its current post)."""
+
+    class Meta:
+        model = models.ContactPosition
+
+    contact = factory.SubFactory(ContactFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    title = "Deputy director"
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

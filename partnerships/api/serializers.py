@@ -46,6 +46,8 @@ from partnerships.models import (
     Action,
     ActionStatus,
     Contact,
+    ContactPosition,
+    DatePrecision,
     Document,
     DocumentKind,
     Indicator,
@@ -328,9 +330,49 @@ class OrganizationSerializer(ModelRulesSerializer):
         )
 
 
+class ContactPositionSerializer(StrictModelSerializer):
+    """A post a contact held or holds (read only: posts change through the
+    contact's ``post_since`` or ``POST /api/contacts/{id}/new-post/``)."""
+
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ContactPosition
+        fields = [
+            "id",
+            "contact",
+            "organization",
+            "organization_name",
+            "title",
+            "start_date",
+            "date_precision",
+            "end_date",
+            "is_current",
+            "notes",
+        ]
+        read_only_fields = fields
+
+
 class ContactSerializer(ModelRulesSerializer):
     organization = IdField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    positions = ContactPositionSerializer(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("The posts held, the current one first."),
+    )
+    post_since = serializers.DateField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "At creation: since when the person holds this organization and title. On an "
+            "update that changes them: since when the new post is held (the current post "
+            "then ends the day before and stays in ``positions``); without it, the change "
+            "corrects the current post."
+        ),
+    )
 
     class Meta:
         model = Contact
@@ -341,6 +383,8 @@ class ContactSerializer(ModelRulesSerializer):
             "name",
             "local_name",
             "title",
+            "positions",
+            "post_since",
             "email",
             "phone",
             "messaging_app",
@@ -352,8 +396,36 @@ class ContactSerializer(ModelRulesSerializer):
             "updated_at",
         ]
 
+    def _candidate(self, attrs: dict[str, Any]) -> Model:
+        return super()._candidate({k: v for k, v in attrs.items() if k != "post_since"})
 
-# Partnerships ---------------------------------------------------------------------------
+    def create(self, validated_data: dict[str, Any]) -> Contact:
+        since = validated_data.pop("post_since", None)
+        return lifecycle.create_contact(
+            Contact(**validated_data), by=self.context["request"].user, since=since
+        )
+
+    def update(self, instance: Contact, validated_data: dict[str, Any]) -> Contact:
+        since = validated_data.pop("post_since", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return lifecycle.update_contact(
+            instance, by=self.context["request"].user, new_post_since=since
+        )
+
+
+class PositionChangeSerializer(serializers.Serializer):
+    organization = IdField(queryset=Organization.objects.all())
+    title = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    since = serializers.DateField(
+        help_text=gettext_lazy(
+            "The first day of the new post; the current one ends the day before."
+        )
+    )
+    date_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    notes = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class PartySerializer(serializers.Serializer):
@@ -411,6 +483,21 @@ class PartnershipSerializer(VersionedSerializer):
         source="abandon_reason.name", read_only=True, allow_null=True
     )
     created_by_name = PersonNameField(source="created_by", allow_null=True)
+    framework = IdField(
+        queryset=Partnership.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("The framework agreement this contract implements, if any."),
+    )
+    predecessor = serializers.IntegerField(
+        source="predecessor_id",
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("The agreement this one renews (see the ``renew`` action)."),
+    )
+    successor = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The agreement this one was renewed into, if any.")
+    )
 
     class Meta:
         model = Partnership
@@ -441,6 +528,9 @@ class PartnershipSerializer(VersionedSerializer):
             "renewal_due_on",
             "renews_tacitly",
             "origin_meeting",
+            "framework",
+            "predecessor",
+            "successor",
             "source_url",
             "source_reference",
             "version",
@@ -472,6 +562,14 @@ class PartnershipSerializer(VersionedSerializer):
                     {"end_date": [_("The end date cannot be before the start date.")]}
                 )
         return super().validate(attrs)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_successor(self, partnership: Partnership) -> int | None:
+        # Read through select_related("successor") in the API's queryset.
+        try:
+            return partnership.successor.pk
+        except Partnership.successor.RelatedObjectDoesNotExist:
+            return None
 
     def check_candidate(self, candidate: Partnership) -> None:
         # The renewal date is the end date minus the notice: it must be a date.
@@ -849,6 +947,7 @@ class DocumentSerializer(StrictModelSerializer):
             "content_type",
             "size",
             "sha256",
+            "summary",
             "signed_on",
             "signed_place",
             "signatories",
@@ -884,7 +983,8 @@ class DocumentUploadSerializer(StrictModelSerializer):
         queryset=Contact.objects.all(),
         required=False,
         help_text=gettext_lazy(
-            "Contact ids; their current title is recorded as their title at signing."
+            "Contact ids; the title each held on ``signed_on`` (their current one "
+            "without it) is recorded as their title at signing."
         ),
     )
 
@@ -896,6 +996,7 @@ class DocumentUploadSerializer(StrictModelSerializer):
             "kind",
             "title",
             "file",
+            "summary",
             "signed_on",
             "signed_place",
             "signatories",
@@ -968,6 +1069,25 @@ class StageMoveSerializer(serializers.Serializer):
     version = _version_field()
 
 
+class RenewSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text=gettext_lazy("The day the new agreement starts."))
+    end = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("The day it ends or expires, if known."),
+    )
+    title = StrictCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("The same title by default."),
+    )
+    note = StrictCharField(required=False, allow_blank=True, default="")
+    version = _version_field()
+
+
 class StatusChangeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     reason = IdField(
@@ -1016,6 +1136,7 @@ __all__ = [
     "ActionCreateSerializer",
     "ActionSerializer",
     "ActionStatus",
+    "ContactPositionSerializer",
     "ContactSerializer",
     "DocumentSerializer",
     "DocumentUploadSerializer",

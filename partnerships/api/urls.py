@@ -18,6 +18,7 @@ router.register(
     "organization-relations", views.OrganizationRelationViewSet, basename="organization-relation"
 )
 router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("contact-positions", views.ContactPositionViewSet, basename="contact-position")
 router.register("sectors", views.SectorViewSet, basename="sector")
 router.register("partnerships", views.PartnershipViewSet, basename="partnership")
 router.register("stage-changes", views.StageChangeViewSet, basename="stage-change")

@@ -42,6 +42,7 @@ from partnerships.models import (
     AbandonReason,
     Action,
     Contact,
+    ContactPosition,
     Document,
     DocumentSignatory,
     Indicator,
@@ -289,10 +290,41 @@ class ContactViewSet(HistoryMixin, EditableViewSet):
         "update": permissions.can_edit_contact,
         "partial_update": permissions.can_edit_contact,
         "merge": permissions.can_merge_records,
+        "new_post": permissions.can_edit_contact,
     }
 
     def get_queryset(self) -> QuerySet:
-        return _visible(self.request, Contact.objects.for_list())
+        return _visible(self.request, Contact.objects.for_list().with_positions())
+
+    @extend_schema(
+        request=serializers.PositionChangeSerializer,
+        responses={200: serializers.ContactSerializer},
+        description=(
+            "The person takes a new post: the current one ends the day before ``since`` "
+            "and stays in ``positions``; the contact's organization and title become the "
+            "new post's."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="new-post")
+    def new_post(self, request: Request, pk: str | None = None) -> Response:
+        contact = self.get_object()
+        data = self.validated(serializers.PositionChangeSerializer)
+        lifecycle.change_position(contact=contact, by=request.user, **data)
+        return Response(self.represent(self.get_object()))
+
+
+class ContactPositionViewSet(ReadOnlyViewSet):
+    """The posts contacts held and hold (``?contact=``, ``?organization=``,
+    ``?current=true``): who held which post, and when."""
+
+    queryset = ContactPosition.objects.all()
+    serializer_class = serializers.ContactPositionSerializer
+    filterset_class = filters.ContactPositionFilter
+
+    def get_queryset(self) -> QuerySet:
+        return _visible(
+            self.request, ContactPosition.objects.select_related("organization").order_by("pk")
+        )
 
     @extend_schema(
         request=serializers.ContactMergeSerializer,
@@ -339,6 +371,7 @@ class PartnershipViewSet(HistoryMixin, SoftDeleteViewSet):
         "partial_update": permissions.can_edit_partnership,
         "move": permissions.can_move_partnership,
         "change_status": permissions.can_change_partnership_status,
+        "renew": permissions.can_renew_partnership,
         "destroy": permissions.can_delete,
         "restore": permissions.can_restore,
     }
@@ -349,7 +382,7 @@ class PartnershipViewSet(HistoryMixin, SoftDeleteViewSet):
             .visible_to(self.request.user)
             .for_list()
             # origin_meeting: read to show it only while that meeting is live.
-            .select_related("created_by", "abandon_reason", "origin_meeting")
+            .select_related("created_by", "abandon_reason", "origin_meeting", "successor")
             .prefetch_related("team")
         )
 
@@ -407,6 +440,30 @@ class PartnershipViewSet(HistoryMixin, SoftDeleteViewSet):
             expected_version=data["version"],
         )
         return Response(self.represent(partnership))
+
+    @extend_schema(
+        request=serializers.RenewSerializer,
+        responses={201: serializers.PartnershipSerializer},
+        description=(
+            "Renew into a new agreement: a successor at the renewal stage with the same "
+            "parties, sectors, team, owner and terms. This partnership keeps its dates, is "
+            "concluded and linked to it (its ``successor``). Returns the successor."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def renew(self, request: Request, pk: str | None = None) -> Response:
+        partnership = self.get_object()
+        data = self.validated(serializers.RenewSerializer)
+        successor = lifecycle.renew_into_successor(
+            partnership=partnership,
+            by=request.user,
+            start=data["start"],
+            end=data["end"],
+            title=data["title"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
+        return Response(self.represent(successor), status=http.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: serializers.PartnershipSerializer})
     @action(detail=True, methods=["post"])

@@ -13,6 +13,7 @@ from partnerships.models.indicators import (
 from partnerships.models.meetings import Meeting, MeetingKind, MeetingStatus
 from partnerships.models.organizations import (
     Contact,
+    ContactPosition,
     MessagingApp,
     Organization,
     OrganizationKind,
@@ -41,6 +42,7 @@ __all__ = [
     "ActionStatus",
     "ApiToken",
     "Contact",
+    "ContactPosition",
     "Currency",
     "DatePrecision",
     "Document",

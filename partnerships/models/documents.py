@@ -94,6 +94,11 @@ class Document(models.Model):
     content_type = models.CharField(_("content type"), max_length=100, editable=False)
     size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("What it says or changes; for an amendment, what it amends."),
+    )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_place = models.CharField(_("signed in"), max_length=120, blank=True)
     signatories = models.ManyToManyField(

@@ -17,9 +17,9 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from partnerships.models.base import EveryRowManager, HiddenWithParentManager, TimeStampedModel
+from partnerships.models.history_records import CoalescingHistoricalRecords
 
 FIRST_YEAR = 1950
 LAST_YEAR = 2100
@@ -154,7 +154,7 @@ class PartnershipIndicator(TimeStampedModel):
         help_text=_("Press release or document the target comes from."),
     )
 
-    history = HistoricalRecords()
+    history = CoalescingHistoricalRecords()
     objects = PartnershipIndicatorManager()
     all_objects = EveryRowManager()
 
@@ -243,7 +243,7 @@ class IndicatorResult(models.Model):
         help_text=_("Where the figure comes from: an annual report, a press release..."),
     )
 
-    history = HistoricalRecords()
+    history = CoalescingHistoricalRecords()
     objects = IndicatorResultManager()
     all_objects = EveryRowManager()
 

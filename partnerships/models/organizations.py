@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -13,9 +15,11 @@ from django_countries.fields import CountryField
 
 from partnerships import duplicates, text_search
 from partnerships.models.base import (
+    DatePrecision,
     M2MHistoricalRecords,
     ParentLoopMixin,
     TimeStampedModel,
+    date_precision_field,
     illustrative_field,
     source_reference_field,
 )
@@ -325,6 +329,15 @@ class ContactQuerySet(models.QuerySet):
         """What the merge pages compare: the organization."""
         return self.select_related("organization")
 
+    def with_positions(self) -> ContactQuerySet:
+        """Each contact's positions (current first) with their organizations, in
+        one more query whatever the number of contacts: what ``title_on`` reads."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "positions", queryset=ContactPosition.objects.select_related("organization")
+            )
+        )
+
 
 class Contact(TimeStampedModel):
     organization = models.ForeignKey(
@@ -401,4 +414,99 @@ class Contact(TimeStampedModel):
     def build_search_text(self) -> str:
         return text_search.build_search_text(
             [self.name, self.local_name, self.email, self.title, self.messaging_handle]
+        )
+
+    def position_on(self, day: datetime.date | None) -> ContactPosition | None:
+        """The position held on ``day``, from the prefetched positions
+        (``with_positions``): the one whose dates cover it, the latest started
+        if several do. None when none is known for that day."""
+        if day is None:
+            return None
+        held = [position for position in self.positions.all() if position.covers(day)]
+        if not held:
+            return None
+        return max(held, key=lambda p: (p.start_date or datetime.date.min, p.pk))
+
+    def title_on(self, day: datetime.date | None) -> str:
+        """The title held on ``day`` (a meeting's, a signing's): the position
+        of that day's, or the current title when no position covers it."""
+        position = self.position_on(day)
+        return position.title if position is not None else self.title
+
+
+class ContactPositionQuerySet(models.QuerySet):
+    def current(self) -> ContactPositionQuerySet:
+        return self.filter(end_date__isnull=True)
+
+    def past(self) -> ContactPositionQuerySet:
+        return self.filter(end_date__isnull=False)
+
+
+class ContactPosition(TimeStampedModel):
+    """A post a contact held or holds: an organization and a title, from a day
+    to a day (no end: the current post). The contact's ``organization`` and
+    ``title`` are the current post's, kept in step by ``lifecycle.py``."""
+
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="positions"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    start_date = models.DateField(_("since"), null=True, blank=True)
+    # How much of the start date is known (a source may give only the year).
+    date_precision = date_precision_field()
+    end_date = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Empty while the post is held.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = CoalescingHistoricalRecords()
+    objects = ContactPositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = [
+            models.F("end_date").desc(nulls_first=True),
+            models.F("start_date").desc(nulls_last=True),
+            "-pk",
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(end_date__isnull=True),
+                name="contact_position_one_current",
+                violation_error_message=_("This person already has a current post."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="contact_position_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="contact_position_date_precision_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "end_date"], name="contact_position_holders"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} — {self.title or '—'}, {self.organization}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+    def covers(self, day: datetime.date) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or day <= self.end_date
         )

@@ -335,6 +335,36 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         on_delete=models.SET_NULL,
         related_name="originated_partnerships",
     )
+    # Lineage (lifecycle.renew_into_successor): the agreement this one renews,
+    # and the first agreement of the chain, so that the whole chain is read in
+    # one query whatever its length.
+    predecessor = models.OneToOneField(
+        "self",
+        verbose_name=_("renews"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="successor",
+    )
+    lineage_root = models.ForeignKey(
+        "self",
+        verbose_name=_("first agreement of the chain"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    framework = models.ForeignKey(
+        "self",
+        verbose_name=_("framework agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="implementing_contracts",
+        help_text=_("The framework agreement this contract implements, if any."),
+    )
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
     source_reference = models.CharField(
         _("source reference"),
@@ -432,6 +462,14 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
                 condition=~Q(status="abandoned") | Q(abandon_reason__isnull=False),
                 name="partnership_abandoned_has_reason",
                 violation_error_message=_("An abandoned partnership needs a reason."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(framework=F("id")),
+                name="partnership_not_its_own_framework",
+                violation_error_message=_("A partnership cannot implement itself."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("id")), name="partnership_not_its_own_predecessor"
             ),
             models.CheckConstraint(
                 condition=Q(renewal_notice_days__isnull=True) | Q(renewal_notice_days__lte=3650),
@@ -541,6 +579,7 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             raise ValidationError(
                 {"renewal_notice_days": _("The notice period reaches before year 1.")}
             )
+        self._check_framework()
 
     @property
     def is_open(self) -> bool:
@@ -550,6 +589,28 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         if self.value_amount is None or self.value_currency not in rates:
             return None
         return (self.value_amount * rates[self.value_currency]).quantize(Decimal("0.01"))
+
+    def lineage(self) -> list[Partnership]:
+        """Every agreement of this one's renewal chain, the first first, this
+        one included: one query whatever the length of the chain (deleted ones
+        left out)."""
+        root = self.lineage_root_id or self.pk
+        chain = list(
+            Partnership.objects.filter(Q(pk=root) | Q(lineage_root=root)).order_by(
+                F("start_date").asc(nulls_first=True), "created_at", "pk"
+            )
+        )
+        return chain if len(chain) > 1 else []
+
+    def _check_framework(self) -> None:
+        if self.framework_id and self.pk:
+            if self.framework_id == self.pk:
+                raise ValidationError({"framework": _("A partnership cannot implement itself.")})
+            framework = Partnership.all_objects.filter(pk=self.framework_id).first()
+            if framework is not None and framework.framework_id == self.pk:
+                raise ValidationError(
+                    {"framework": _("That agreement already implements this one.")}
+                )
 
     def is_member(self, user) -> bool:
         """Is ``user`` the owner or on the team? Uses the prefetched team if any."""

@@ -38,13 +38,17 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(request, pk)
+    # Each person with the post they held on the day of the meeting.
+    contacts = list(meeting.contacts.select_related("organization").with_positions())
+    for contact in contacts:
+        contact.post_then = contact.position_on(meeting.start_date)
     return render(
         request,
         "meetings/detail.html",
         {
             "meeting": meeting,
             "organizations": meeting.organizations.select_related("parent"),
-            "contacts": meeting.contacts.select_related("organization"),
+            "contacts": contacts,
             "partnerships": meeting.partnerships.select_related("owner"),
             "actions": Action.objects.filter(meeting=meeting).for_list().by_urgency(),
             "side_meetings": meeting.side_meetings.all(),

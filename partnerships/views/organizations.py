@@ -4,7 +4,7 @@ creation of an organization or contact from inside another form."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,15 +12,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnerships import history, lifecycle, permissions
+from partnerships.errors import DomainError
 from partnerships.filters import ContactFilter, OrganizationFilter
 from partnerships.forms import (
     ContactForm,
     NameCheckForm,
     OrganizationForm,
+    PositionChangeForm,
     QuickContactForm,
     QuickOrganizationForm,
 )
-from partnerships.models import Action, Contact, Meeting, Organization, Partnership
+from partnerships.models import (
+    Action,
+    Contact,
+    ContactPosition,
+    Meeting,
+    Organization,
+    Partnership,
+)
 from partnerships.views.access import staff_required
 from partnerships.views.forms import add_domain_error
 from partnerships.views.json_response import SafeJsonResponse
@@ -57,6 +66,10 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partnerships": partnerships,
             "meetings": Meeting.objects.filter(organizations=organization).for_list()[:20],
             "contacts": organization.contacts.order_by("-is_active", "name_key", "name"),
+            "past_holders": ContactPosition.objects.past()
+            .filter(organization=organization)
+            .select_related("contact")
+            .order_by("-end_date", "-pk"),
             "children": organization.children.annotate(
                 partnership_count=Count("party_roles", distinct=True)
             ),
@@ -145,12 +158,16 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(
         permissions.visible(request.user, Contact.objects.select_related("organization")), pk=pk
     )
+    positions = list(contact.positions.select_related("organization"))
     return render(
         request,
         "contacts/detail.html",
         {
             "contact": contact,
             "history": history.for_page(request.user, contact),
+            "current_position": next((p for p in positions if p.is_current), None),
+            "past_positions": [p for p in positions if not p.is_current],
+            "can_edit": permissions.can_edit_contact(request.user, contact),
             "meetings": contact.meetings.for_list()[:20],
             "signings": contact.signings.filter(
                 document__partnership__deleted_at__isnull=True
@@ -165,15 +182,57 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
         initial["organization"] = request.GET["organization"]
     form = ContactForm(request.POST or None, instance=contact, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved._history_user = request.user
-            saved.save()
-        messages.success(request, _("Contact saved."))
-        return redirect(saved)
+        try:
+            saved = _save_contact(request, form)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect(saved)
     return render(
         request,
         "contacts/form.html",
+        {"form": form, "contact": contact},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _save_contact(request: HttpRequest, form: ContactForm) -> Contact:
+    since = form.cleaned_data["post_since"]
+    if form.instance.pk is None:
+        return lifecycle.create_contact(form.save(commit=False), by=request.user, since=since)
+    return lifecycle.update_contact(form.save(commit=False), by=request.user, new_post_since=since)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def contact_change_position(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person takes a new post: the current one goes to their career."""
+    contact = get_object_or_404(Contact.objects.select_related("organization"), pk=pk)
+    permissions.can_edit_contact.require(request.user, contact)
+    form = PositionChangeForm(
+        request.POST or None, initial={"organization": contact.organization_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lifecycle.change_position(
+                contact=contact,
+                organization=data["organization"],
+                title=data["title"],
+                since=data["since"],
+                date_precision=data["date_precision"],
+                notes=data["notes"],
+                by=request.user,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("New post recorded."))
+            return redirect(contact)
+    return render(
+        request,
+        "contacts/change_position.html",
         {"form": form, "contact": contact},
         status=400 if request.method == "POST" else 200,
     )
@@ -243,6 +302,6 @@ def quick_create_contact(request: HttpRequest) -> SafeJsonResponse:
     form = QuickContactForm(request.POST)
     if not form.is_valid():
         return SafeJsonResponse({"errors": _form_errors(form)}, status=400)
-    contact = form.save()
+    contact = lifecycle.create_contact(form.save(commit=False), by=request.user)
     label = f"{contact.display_name} — {contact.organization.name}"
     return SafeJsonResponse({"id": contact.pk, "label": label}, status=201)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +21,7 @@ from partnerships.forms import (
     PartnershipForm,
     PartyFormSet,
     ReassignForm,
+    RenewForm,
     StageMoveForm,
     StatusChangeForm,
 )
@@ -42,7 +44,9 @@ from partnerships.views.listing import filtered_page
 def _partnership_or_404(request: HttpRequest, pk: int) -> Partnership:
     queryset = (
         Partnership.objects.visible_to(request.user)
-        .select_related("owner", "origin_meeting", "abandon_reason", "created_by")
+        .select_related(
+            "owner", "origin_meeting", "abandon_reason", "created_by", "framework", "predecessor"
+        )
         .prefetch_related("team", "sectors")
     )
     return get_object_or_404(queryset, pk=pk)
@@ -70,7 +74,11 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     actions = list(Action.objects.filter(partnership=partnership).pending().for_list().by_urgency())
     user = request.user
-    timeline = build_timeline(partnership, with_edits=permissions.can_view_history(user))
+    lineage = partnership.lineage()
+    successor = next((p for p in lineage if p.predecessor_id == partnership.pk), None)
+    timeline = build_timeline(
+        partnership, with_edits=permissions.can_view_history(user), lineage=lineage
+    )
     indicator_lines = list(PartnershipIndicator.objects.filter(partnership=partnership).for_table())
     return render(
         request,
@@ -93,6 +101,14 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicators": indicator_table(indicator_lines),
             "can_edit_indicators": permissions.can_edit_indicators(user, partnership),
             "can_reassign": permissions.can_reassign_partnership(user, partnership),
+            "can_renew": permissions.can_renew_partnership(user, partnership)
+            and successor is None
+            and partnership.status != Status.ABANDONED,
+            "lineage": lineage,
+            "successor": successor,
+            "implementing_contracts": partnership.implementing_contracts.visible_to(user)
+            .select_related("owner")
+            .order_by(F("start_date").asc(nulls_last=True), "pk"),
             "can_delete": permissions.can_delete(user, partnership),
             "move_form": StageMoveForm(
                 initial={"stage": _next_stage(partnership.stage), "version": partnership.version}
@@ -318,6 +334,38 @@ def partnership_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     return _lifecycle_form_page(
         request, partnership, form=form, apply=apply, template="partnerships/reassign.html"
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def partnership_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """Renew into a new agreement: the successor carries the parties, team,
+    sectors and terms; this one is concluded and linked to it."""
+    partnership = _partnership_or_404(request, pk)
+    permissions.can_renew_partnership.require(request.user, partnership)
+    created: list[Partnership] = []
+
+    def apply(data: dict) -> str:
+        created.append(
+            lifecycle.renew_into_successor(
+                partnership=partnership,
+                by=request.user,
+                start=data["start"],
+                end=data["end"],
+                title=data["title"],
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        )
+        return _("Renewed into a new agreement. Check its dates and value.")
+
+    form = RenewForm(request.POST or None, initial=RenewForm.initial_for(partnership))
+    response = _lifecycle_form_page(
+        request, partnership, form=form, apply=apply, template="partnerships/renew.html"
+    )
+    if created:
+        return redirect(created[0])
+    return response
 
 
 @staff_required

@@ -3,6 +3,8 @@ page size: the same bound holds for 2 rows and for 30 fully linked ones."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from tests import factories
@@ -19,7 +21,8 @@ LISTS = {
     "/api/meetings/": 10,  # + organizations, contacts, attendees, partnerships
     "/api/actions/": 6,
     "/api/organizations/": 7,  # + sectors
-    "/api/contacts/": 6,
+    "/api/contacts/": 7,  # + positions with their organizations
+    "/api/contact-positions/": 6,
     "/api/documents/": 7,  # + signatories with their contacts
     "/api/sectors/": 6,
     "/api/users/": 6,
@@ -35,6 +38,11 @@ def _linked_rows(count: int, users: list) -> None:
         organization = factories.OrganizationFactory(parent=factories.OrganizationFactory())
         organization.sectors.add(sector)
         contact = factories.ContactFactory(organization=organization)
+        factories.ContactPositionFactory(
+            contact=contact,
+            start_date=datetime.date(2015, 1, 1),
+            end_date=datetime.date(2019, 1, 1),
+        )
         partnership = factories.PartnershipFactory(owner=owner, team=[teammate])
         partnership.sectors.add(sector)
         factories.PartnershipPartyFactory(partnership=partnership, organization=organization)

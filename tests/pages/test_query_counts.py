@@ -92,6 +92,24 @@ def grow(hub: dict, count: int) -> None:
             stage=["prospect", "agreement", "contract"][i % 3],
         )
         other.sectors.set(Sector.objects.all()[:3])
+        # Issue 14: contracts implementing the hub agreement; past posts of the
+        # hub's contact, and of people who once worked at the organization.
+        other.framework = partnership
+        other.save(update_fields=["framework"])
+        factories.ContactPositionFactory(
+            contact=contact,
+            organization=child,
+            title=f"Director {i}",
+            start_date=datetime.date(2000 + i, 1, 1),
+            end_date=datetime.date(2000 + i, 12, 31),
+        )
+        factories.ContactPositionFactory(
+            contact=other_contact,
+            organization=organization,
+            title=f"Former deputy {i}",
+            start_date=datetime.date(2000 + i, 1, 1),
+            end_date=datetime.date(2000 + i, 6, 30),
+        )
         factories.PartnershipPartyFactory(partnership=other, organization=organization)
         factories.PartnershipPartyFactory(partnership=other, organization=child)
         side = factories.MeetingFactory(
@@ -171,16 +189,19 @@ LIST_PAGES = [
 # two for each many-to-many field it keeps (the rows, their names), one for
 # each kind of record it names, and a partnership's parties.
 DETAIL_PAGES = [
-    ("partnership detail and timeline", "/partnerships/{partnership}/", "manager", 26),
-    # One more than before issue 12: the documents' signatories.
-    ("partnership detail for staff", "/partnerships/{partnership}/", "teammate", 16),
-    ("meeting detail", "/meetings/{meeting}/", "manager", 21),
+    # Issue 14: two more, the renewal chain and the implementing contracts.
+    ("partnership detail and timeline", "/partnerships/{partnership}/", "manager", 28),
+    # One more than before issue 12: the documents' signatories; two more for issue 14.
+    ("partnership detail for staff", "/partnerships/{partnership}/", "teammate", 18),
+    # One more for issue 14: the contacts' posts, for the title held that day.
+    ("meeting detail", "/meetings/{meeting}/", "manager", 22),
     # Three more than the empty form: the partnership new action rows start with,
     # read for the row and for the template of the next one.
     ("meeting edit form", "/meetings/{meeting}/edit/", "owner", 18),
     ("action detail", "/actions/{action}/", "manager", 10),
-    ("organization detail", "/organizations/{organization}/", "manager", 19),
-    ("contact detail", "/contacts/{contact}/", "manager", 9),
+    # One more each for issue 14: the past holders of posts, the career.
+    ("organization detail", "/organizations/{organization}/", "manager", 20),
+    ("contact detail", "/contacts/{contact}/", "manager", 10),
 ]
 
 

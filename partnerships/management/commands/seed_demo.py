@@ -169,8 +169,9 @@ class Command(BaseCommand):
                     source_reference=reference,
                     is_illustrative=spec.get("illustrative", False),
                 )
-                contact._history_user = self.admin
-                contact.save()
+                # Its current post since an unknown day: the sources give the
+                # title someone held on a date, not when they took the post.
+                lifecycle.create_contact(contact, by=self.admin)
             contacts[spec["key"]] = contact
         return contacts
 
