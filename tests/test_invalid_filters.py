@@ -56,6 +56,8 @@ def bad_values(filter_: filters.Filter) -> list[str]:
         return ["2024-13-45", "someday"]
     if isinstance(filter_, filters.BooleanFilter):
         return ["maybe"]
+    if isinstance(filter_, filters.NumberFilter):
+        return ["abc", "1e999999"]
     if isinstance(filter_, SearchFilter | filters.CharFilter):
         return ["nul\x00byte"]  # no text field takes a NUL character
     raise AssertionError(f"No bad value known for {type(filter_).__name__}: add one here.")
@@ -84,6 +86,7 @@ def records(manager, owner):
     factories.ContactFactory(organization=organization, name="Li Wei")
     factories.DocumentFactory(partnership=partnership, meeting=meeting)
     factories.OrganizationRelationFactory(source=organization)
+    factories.IndicatorResultFactory(line=factories.IndicatorLineFactory(partnership=partnership))
 
 
 def _query(name: str, value: str) -> dict[str, str]:
@@ -210,7 +213,9 @@ API_LISTS = [
 
 
 def test_every_api_list_with_filters_is_walked():
-    assert len(API_LISTS) == 9  # organizations, their relations, contacts, partnerships, ...
+    # organizations, their relations, contacts, their posts, partnerships,
+    # targets, ...
+    assert len(API_LISTS) == 11
 
 
 @pytest.mark.parametrize(("url", "filterset_class"), API_LISTS)

@@ -64,6 +64,7 @@ from partnerships.models import (
     StageChange,
     Status,
 )
+from partnerships.models.base import live
 
 User = get_user_model()
 MAX_VERSION = 2**31 - 1
@@ -483,14 +484,13 @@ class PartnershipSerializer(VersionedSerializer):
         source="abandon_reason.name", read_only=True, allow_null=True
     )
     created_by_name = PersonNameField(source="created_by", allow_null=True)
-    framework = IdField(
+    framework = LiveIdField(
         queryset=Partnership.objects.all(),
         required=False,
         allow_null=True,
         help_text=gettext_lazy("The framework agreement this contract implements, if any."),
     )
-    predecessor = serializers.IntegerField(
-        source="predecessor_id",
+    predecessor = LiveIdField(
         read_only=True,
         allow_null=True,
         help_text=gettext_lazy("The agreement this one renews (see the ``renew`` action)."),
@@ -567,9 +567,10 @@ class PartnershipSerializer(VersionedSerializer):
     def get_successor(self, partnership: Partnership) -> int | None:
         # Read through select_related("successor") in the API's queryset.
         try:
-            return partnership.successor.pk
+            successor = live(partnership.successor)
         except Partnership.successor.RelatedObjectDoesNotExist:
             return None
+        return successor.pk if successor is not None else None
 
     def check_candidate(self, candidate: Partnership) -> None:
         # The renewal date is the end date minus the notice: it must be a date.

@@ -312,20 +312,6 @@ class ContactViewSet(HistoryMixin, EditableViewSet):
         lifecycle.change_position(contact=contact, by=request.user, **data)
         return Response(self.represent(self.get_object()))
 
-
-class ContactPositionViewSet(ReadOnlyViewSet):
-    """The posts contacts held and hold (``?contact=``, ``?organization=``,
-    ``?current=true``): who held which post, and when."""
-
-    queryset = ContactPosition.objects.all()
-    serializer_class = serializers.ContactPositionSerializer
-    filterset_class = filters.ContactPositionFilter
-
-    def get_queryset(self) -> QuerySet:
-        return _visible(
-            self.request, ContactPosition.objects.select_related("organization").order_by("pk")
-        )
-
     @extend_schema(
         request=serializers.ContactMergeSerializer,
         responses={200: serializers.ContactSerializer},
@@ -343,6 +329,20 @@ class ContactPositionViewSet(ReadOnlyViewSet):
             survivor=survivor, loser=data["duplicate"], keep=data["keep"], by=request.user
         )
         return Response(self.represent(merged))
+
+
+class ContactPositionViewSet(ReadOnlyViewSet):
+    """The posts contacts held and hold (``?contact=``, ``?organization=``,
+    ``?current=true``): who held which post, and when."""
+
+    queryset = ContactPosition.objects.all()
+    serializer_class = serializers.ContactPositionSerializer
+    filterset_class = filters.ContactPositionFilter
+
+    def get_queryset(self) -> QuerySet:
+        return _visible(
+            self.request, ContactPosition.objects.select_related("organization").order_by("pk")
+        )
 
 
 # Partnerships ---------------------------------------------------------------------------
@@ -382,7 +382,14 @@ class PartnershipViewSet(HistoryMixin, SoftDeleteViewSet):
             .visible_to(self.request.user)
             .for_list()
             # origin_meeting: read to show it only while that meeting is live.
-            .select_related("created_by", "abandon_reason", "origin_meeting", "successor")
+            .select_related(
+                "created_by",
+                "abandon_reason",
+                "origin_meeting",
+                "successor",
+                "framework",
+                "predecessor",
+            )
             .prefetch_related("team")
         )
 

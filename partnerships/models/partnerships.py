@@ -423,6 +423,10 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
     # The meeting it originated at, as pages and the API show it: nothing
     # while that meeting is deleted (the stored id stays).
     live_origin_meeting = LiveLink("origin_meeting")
+    # The renewal chain and the framework read as nothing while deleted.
+    live_framework = LiveLink("framework")
+    live_predecessor = LiveLink("predecessor")
+    live_lineage_root = LiveLink("lineage_root")
 
     class Meta:
         verbose_name = _("partnership")

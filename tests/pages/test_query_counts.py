@@ -189,10 +189,11 @@ LIST_PAGES = [
 # two for each many-to-many field it keeps (the rows, their names), one for
 # each kind of record it names, and a partnership's parties.
 DETAIL_PAGES = [
-    # Issue 14: two more, the renewal chain and the implementing contracts.
-    ("partnership detail and timeline", "/partnerships/{partnership}/", "manager", 28),
-    # One more than before issue 12: the documents' signatories; two more for issue 14.
-    ("partnership detail for staff", "/partnerships/{partnership}/", "teammate", 18),
+    # Issue 14: three more, the renewal chain, the implementing contracts and
+    # the targets with their yearly results.
+    ("partnership detail and timeline", "/partnerships/{partnership}/", "manager", 29),
+    # One more than before issue 12: the documents' signatories; three more for issue 14.
+    ("partnership detail for staff", "/partnerships/{partnership}/", "teammate", 19),
     # One more for issue 14: the contacts' posts, for the title held that day.
     ("meeting detail", "/meetings/{meeting}/", "manager", 22),
     # Three more than the empty form: the partnership new action rows start with,
