@@ -43,8 +43,10 @@ from partnerships.models import (
     Organization,
     OrganizationRelation,
     Partnership,
+    PartnershipIndicator,
     PartnershipParty,
 )
+from partnerships.models.indicators import results_table
 
 SubjectKind = Literal["organization", "partnership", "meeting"]
 
@@ -403,13 +405,30 @@ def _documents(scope: Scope) -> Section:
     return Section("documents", _("Documents and signatories"), documents)
 
 
+def _targets(scope: Scope) -> Section | None:
+    """Each partnership's targets and yearly results, in the scope's order;
+    nothing when none has any."""
+    lines = list(
+        PartnershipIndicator.objects.filter(partnership__in=scope.partnership_ids).for_table()
+    )
+    if not lines:
+        return None
+    tables = []
+    for partnership in scope.partnerships:
+        own = [line for line in lines if line.partnership_id == partnership.pk]
+        if own:
+            tables.append((partnership, results_table(own)))
+    return Section("targets", _("Targets and results"), tables)
+
+
 SectionBuilder = Callable[[Scope], Section | None]
 
-# In the order the dossier prints them. The lead adds indicators and positions here.
+# In the order the dossier prints them.
 SECTION_BUILDERS: list[SectionBuilder] = [
     _agenda,
     _profiles,
     _partnerships,
+    _targets,
     _meetings,
     _commitments,
     _contacts,

@@ -271,3 +271,16 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} {self.year}: {self.value}"
+
+
+def results_table(lines: list[PartnershipIndicator]) -> dict:
+    """The targets-and-results table of some lines (the partnership page's,
+    the briefing dossier's): a column per year any line has a result for, and
+    each line's result in each (None where it has none). Reads the results
+    prefetched by ``for_table()``."""
+    years = sorted({result.year for line in lines for result in line.results.all()})
+    rows = []
+    for line in lines:
+        by_year = {result.year: result for result in line.results.all()}
+        rows.append({"line": line, "cells": [(year, by_year.get(year)) for year in years]})
+    return {"years": years, "rows": rows}

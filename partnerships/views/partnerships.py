@@ -35,6 +35,7 @@ from partnerships.models import (
     Stage,
     Status,
 )
+from partnerships.models.indicators import results_table
 from partnerships.timeline import build_timeline, stage_since_precision
 from partnerships.views.access import staff_required
 from partnerships.views.forms import add_domain_error
@@ -98,7 +99,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change_status": permissions.can_change_partnership_status(user, partnership),
             "status_moves": Status.moves_from(partnership.status),
             "can_upload": permissions.can_upload_document(user, partnership),
-            "indicators": indicator_table(indicator_lines),
+            "indicators": results_table(indicator_lines),
             "can_edit_indicators": permissions.can_edit_indicators(user, partnership),
             "can_reassign": permissions.can_reassign_partnership(user, partnership),
             "can_renew": permissions.can_renew_partnership(user, partnership)
@@ -119,17 +120,6 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stage_rank": Stage.rank(partnership.stage),
         },
     )
-
-
-def indicator_table(lines: list[PartnershipIndicator]) -> dict:
-    """The targets-and-results table: a column per year any line has a result
-    for, and each line's result in each (None where it has none)."""
-    years = sorted({result.year for line in lines for result in line.results.all()})
-    rows = []
-    for line in lines:
-        by_year = {result.year: result for result in line.results.all()}
-        rows.append({"line": line, "cells": [(year, by_year.get(year)) for year in years]})
-    return {"years": years, "rows": rows}
 
 
 def _next_stage(stage: str) -> str:

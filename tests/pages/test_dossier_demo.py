@@ -92,3 +92,17 @@ def test_the_partnership_dossier_pdf_writes_chinese(julien):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "张家口市" in text
     assert "Partenariats" in text
+
+
+def test_a_partnerships_dossier_shows_its_targets_and_results(julien):
+    """MND's joint venture announced about 100 jobs around Chambéry and 200 in
+    Zhangjiakou: the dossier carries both targets, in the language asked."""
+    mnd = Partnership.objects.get(title__startswith="MND – Snowland")
+    url = reverse("partnerships:dossier", args=[mnd.pk])
+    english = client_for(julien).get(f"{url}?lang=en").content.decode()
+    french = client_for(julien).get(f"{url}?lang=fr").content.decode()
+
+    assert "Targets and results" in english and "Jobs created" in english
+    assert "around Chambéry" in english and "in Zhangjiakou" in english
+    assert ">200<" in english and ">100<" in english
+    assert "Objectifs et résultats" in french and "Emplois créés" in french
