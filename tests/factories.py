@@ -261,7 +261,7 @@ class DocumentSignatoryFactory(factory.django.DjangoModelFactory):
     title_at_signing = "Mayor"
 
 
-class IndicatorLineFactory(factory.django.DjangoModelFactory):
+class PartnershipIndicatorFactory(factory.django.DjangoModelFactory):
     """An indicator line (jobs created by default, seeded by the migration)."""
 
     class Meta:
@@ -277,6 +277,6 @@ class IndicatorResultFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.IndicatorResult
 
-    line = factory.SubFactory(IndicatorLineFactory)
+    line = factory.SubFactory(PartnershipIndicatorFactory)
     year = 2025
     value = Decimal("10")

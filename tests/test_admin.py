@@ -15,6 +15,7 @@ from partnerships.models import (
     Action,
     ApiToken,
     Contact,
+    DormancyAlert,
     Meeting,
     Organization,
     Partnership,
@@ -49,6 +50,14 @@ def populate(owner) -> None:
     factories.StatusChangeFactory(partnership=partnership)
     ApiToken.issue(user=owner, name="Nightly sync")
     ReminderLog.objects.create(user=owner, day=datetime.date(2026, 11, 25), summary="1 overdue")
+    factories.IndicatorResultFactory(
+        line=factories.PartnershipIndicatorFactory(partnership=partnership)
+    )
+    DormancyAlert.objects.create(
+        partnership=partnership,
+        quiet_since=datetime.date(2026, 1, 5),
+        alerted_on=datetime.date(2026, 6, 1),
+    )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
@@ -182,6 +191,8 @@ def test_adding_a_partnership_in_the_admin_records_its_first_stage(admin_user, o
             "stage_changes-INITIAL_FORMS": 0,
             "documents-TOTAL_FORMS": 0,
             "documents-INITIAL_FORMS": 0,
+            "indicator_lines-TOTAL_FORMS": 0,
+            "indicator_lines-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -219,6 +230,8 @@ def test_the_admin_saves_parties_team_and_sectors_through_the_workflow(admin_use
             "stage_changes-INITIAL_FORMS": 0,
             "documents-TOTAL_FORMS": 0,
             "documents-INITIAL_FORMS": 0,
+            "indicator_lines-TOTAL_FORMS": 0,
+            "indicator_lines-INITIAL_FORMS": 0,
         },
     )
 
@@ -368,6 +381,8 @@ def test_an_admin_edit_from_a_stale_form_is_refused(admin_user, partnership):
             "stage_changes-INITIAL_FORMS": 1,
             "documents-TOTAL_FORMS": 0,
             "documents-INITIAL_FORMS": 0,
+            "indicator_lines-TOTAL_FORMS": 0,
+            "indicator_lines-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 200

@@ -86,7 +86,9 @@ def records(manager, owner):
     factories.ContactFactory(organization=organization, name="Li Wei")
     factories.DocumentFactory(partnership=partnership, meeting=meeting)
     factories.OrganizationRelationFactory(source=organization)
-    factories.IndicatorResultFactory(line=factories.IndicatorLineFactory(partnership=partnership))
+    factories.IndicatorResultFactory(
+        line=factories.PartnershipIndicatorFactory(partnership=partnership)
+    )
 
 
 def _query(name: str, value: str) -> dict[str, str]:

@@ -303,7 +303,7 @@ def world(frozen, owner, teammate, manager, admin_user) -> World:
     # the deleted one's hide with it.
     for record, label in ((live_partnership, "Chambery jobs"), (lost_partnership, QUETZAL)):
         factories.IndicatorResultFactory(
-            line=factories.IndicatorLineFactory(partnership=record, label=label),
+            line=factories.PartnershipIndicatorFactory(partnership=record, label=label),
             year=TODAY.year - 1,
         )
         DormancyAlert.objects.create(

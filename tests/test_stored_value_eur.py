@@ -258,6 +258,8 @@ def test_through_the_admin(admin_user, owner, yuan):
                 "stage_changes-INITIAL_FORMS": 1,
                 "documents-TOTAL_FORMS": 0,
                 "documents-INITIAL_FORMS": 0,
+                "indicator_lines-TOTAL_FORMS": 0,
+                "indicator_lines-INITIAL_FORMS": 0,
             },
         )
     )

@@ -214,7 +214,7 @@ def test_my_work_shows_the_first_rows_of_each_section_and_links_to_the_rest(owne
 
     overdue = section(page, "overdue-title")
     assert len(re.findall(r'class="row-title"', overdue)) == 5
-    assert '<span class="count">1,000+</span>' in overdue
+    assert '<span class="count" data-live="count-overdue">1,000+</span>' in overdue
     assert "You have more than 1,000 overdue actions." in page
     assert (
         f'href="/actions/?owner={owner.pk}&amp;overdue=true">See all (more than 1,000)' in overdue
@@ -222,7 +222,7 @@ def test_my_work_shows_the_first_rows_of_each_section_and_links_to_the_rest(owne
 
     soon = section(page, "soon-title")
     assert len(re.findall(r'class="row-title"', soon)) == 5
-    assert '<span class="count">10</span>' in soon
+    assert '<span class="count" data-live="count-due_soon">10</span>' in soon
     assert "and 5 more: see all" in soon
 
     renewals = section(page, "renewals-title")
