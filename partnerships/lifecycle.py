@@ -1146,11 +1146,16 @@ def merge_contacts(
         survivor = _lock_plain(Contact, survivor.pk)
         loser = _lock_plain(Contact, loser.pk)
         choices = _check_merge(survivor, loser, keep or {}, CONTACT_MERGE_FIELDS)
+        # One person holds one current post: the loser's past posts join the
+        # survivor's career, its current one goes, and the survivor's current
+        # post becomes the organization and title the merge keeps.
+        ContactPosition.objects.filter(contact=loser, end_date__isnull=True).delete()
         merging.move_references(Contact, survivor=survivor, loser=loser)
         _apply_choices(survivor, loser, choices)
         reason = merge_reason(loser, survivor)
         _delete_loser(loser, survivor=survivor, by=by)
         _save_merged(survivor, by=by, reason=reason)
+        _correct_current_position(survivor, by=by)
     return survivor
 
 

@@ -18,6 +18,7 @@ from partnerships.models import (
     RelationKind,
 )
 from tests import factories
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +220,31 @@ def test_merging_contacts_moves_meetings_and_signatures_once(manager):
     ) == {both.pk: "Mayor", only_loser.pk: "Director"}
     assert list(meeting.contacts.all()) == [merged]
     assert merged.history.first().history_change_reason.startswith("Merged WANG Wei")
+
+
+def test_a_merged_person_holds_one_current_post_the_one_kept(manager):
+    """Both records have a current post: the merged person keeps their past
+    posts, and one current post, at the organization and title chosen."""
+    city = factories.OrganizationFactory(name="Zhangjiakou")
+    office = factories.OrganizationFactory(name="Foreign Affairs Office of Zhangjiakou")
+    survivor = factories.ContactFactory(organization=office, name="Li Ming", title="Director")
+    loser = factories.ContactFactory(organization=city, name="LI Ming", title="Vice-mayor")
+    lifecycle.change_position(
+        contact=loser, organization=city, title="Deputy mayor", since=TODAY, by=manager
+    )
+
+    merged = lifecycle.merge_contacts(
+        survivor=survivor,
+        loser=loser,
+        keep={"organization": "loser", "title": "loser"},
+        by=manager,
+    )
+
+    merged.refresh_from_db()
+    assert (merged.organization, merged.title) == (city, "Deputy mayor")
+    current = [(p.organization, p.title) for p in merged.positions.current()]
+    assert current == [(city, "Deputy mayor")]
+    assert [p.title for p in merged.positions.past()] == ["Vice-mayor"]
 
 
 @pytest.mark.parametrize(
