@@ -1,7 +1,8 @@
 """The rows a working installation cannot do without: the Staff and Manager
-groups, and the starting reference lists (sectors, abandon reasons).
+groups, and the starting reference lists (sectors, abandon reasons, the
+standard indicators of targets and results).
 
-Migration 0002 creates them. A database flush (``manage.py flush``, and the
+Migrations 0002 and 0022 create them. A database flush (``manage.py flush``, and the
 test runner between transactional tests) empties every table, then sends
 ``post_migrate``: this handler puts them back. It fills only what is missing
 (a group) or empty (a whole list), so a sector an admin deleted stays deleted.
@@ -15,6 +16,7 @@ from django.apps import AppConfig
 from django.apps import apps as global_apps
 
 SEED = "partnerships.migrations.0002_roles_and_reference_lists"
+INDICATORS_SEED = "partnerships.migrations.0022_indicators_and_dormancy"
 
 
 def restore_after_flush(
@@ -31,3 +33,9 @@ def restore_after_flush(
         seed.create_sectors(apps)
     if not AbandonReason.objects.using(using).exists():
         seed.create_abandon_reasons(apps)
+    try:
+        Indicator = apps.get_model("partnerships", "Indicator")
+    except LookupError:  # migrated to a state before 0022
+        return
+    if not Indicator.objects.using(using).exists():
+        import_module(INDICATORS_SEED).add_indicators(apps, None)

@@ -148,7 +148,7 @@ def test_a_flush_puts_back_the_groups_and_empty_reference_lists_but_not_deleted_
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
-    from partnerships.models import AbandonReason, Sector
+    from partnerships.models import AbandonReason, Indicator, Sector
 
     Sector.objects.filter(slug="health").delete()
     call_command("flush", interactive=False, verbosity=0)
@@ -156,6 +156,7 @@ def test_a_flush_puts_back_the_groups_and_empty_reference_lists_but_not_deleted_
     assert set(Group.objects.values_list("name", flat=True)) == {"Staff", "Manager"}
     assert Sector.objects.filter(slug="health").exists()  # the table was empty: refilled
     assert AbandonReason.objects.count() == 7
+    assert Indicator.objects.filter(code="jobs-created").exists()  # the standard list
 
     Sector.objects.filter(slug="health").delete()
     call_command("migrate", verbosity=0)
