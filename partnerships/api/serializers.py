@@ -563,7 +563,7 @@ class PartnershipSerializer(VersionedSerializer):
                 )
         return super().validate(attrs)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_successor(self, partnership: Partnership) -> int | None:
         # Read through select_related("successor") in the API's queryset.
         try:
