@@ -8,6 +8,7 @@ the bin, a pipeline column, the password and sign-in pages)."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -60,13 +61,16 @@ SMALL_TARGETS = """() => {
 KNOWN = ("kind: Institutional cooperation", "kind: Coopération institutionnelle")
 
 
+def _record_id(paths, kind):
+    """The id in the walk's first detail page of that kind ("/contacts/7/")."""
+    return next(int(match[1]) for path in paths if (match := re.fullmatch(rf"/{kind}/(\d+)/", path)))
+
+
 def _more_pages(admin, paths):
     """The pages the axe walk does not open, with the records they need."""
-    p = int(paths[2].split("/")[2])
-    m = int(paths[5].split("/")[2])
-    a = int(paths[8].split("/")[2])
-    o = int(paths[10].split("/")[2])
-    c = int(paths[12].split("/")[2])
+    p, m, a, o, c = (
+        _record_id(paths, kind) for kind in ("partnerships", "meetings", "actions", "organizations", "contacts")
+    )
     gone = factories.PartnershipFactory(owner=admin, title="Old Hebei forum")
     lifecycle.soft_delete(gone, by=admin)
     factories.ActionFactory(owner=admin, due_date=TODAY - datetime.timedelta(days=2))
