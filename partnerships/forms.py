@@ -562,6 +562,10 @@ class PartnershipForm(
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
+            # Six kinds, one of them long: radios show them all and wrap on a
+            # phone, where a select would cut "Coopération institutionnelle
+            # ou jumelage".
+            "kind": forms.RadioSelect(),
             "sectors": forms.CheckboxSelectMultiple(),
             "signed_on": DateInput(),
             "start_date": DateInput(),

@@ -98,6 +98,7 @@
       chip.className = "chip";
       var text = document.createElement("span");
       text.textContent = optionLabel(option);
+      text.title = optionLabel(option); // the whole name, when the chip shortens it
       var remove = document.createElement("button");
       remove.type = "button";
       remove.textContent = "×";

@@ -54,26 +54,25 @@ SMALL_TARGETS = """() => {
 }"""
 
 
-# Left open: the partnership kind's longest choice ("Institutional cooperation
-# or twinning", "Coopération institutionnelle ou jumelage") needs about 320 px
-# of select and a phone gives the edit form 312: a wording (or radio buttons)
-# to decide with the people who use it, not a layout fix.
-KNOWN = ("kind: Institutional cooperation", "kind: Coopération institutionnelle")
-
-
 def _record_id(paths, kind):
     """The id in the walk's first detail page of that kind ("/contacts/7/")."""
-    return next(int(match[1]) for path in paths if (match := re.fullmatch(rf"/{kind}/(\d+)/", path)))
+    pattern = re.compile(rf"/{kind}/(\d+)/")
+    return next(int(match[1]) for path in paths if (match := pattern.fullmatch(path)))
 
 
 def _more_pages(admin, paths):
     """The pages the axe walk does not open, with the records they need."""
-    p, m, a, o, c = (
-        _record_id(paths, kind) for kind in ("partnerships", "meetings", "actions", "organizations", "contacts")
-    )
+    kinds = ("partnerships", "meetings", "actions", "organizations", "contacts")
+    p, m, a, o, c = (_record_id(paths, kind) for kind in kinds)
     gone = factories.PartnershipFactory(owner=admin, title="Old Hebei forum")
     lifecycle.soft_delete(gone, by=admin)
     factories.ActionFactory(owner=admin, due_date=TODAY - datetime.timedelta(days=2))
+    # A picked record with a long name: its chip must shorten, not widen the form.
+    visit = factories.MeetingFactory(
+        title="Chambéry delegation to Beijing and Zhangjiakou for the 2022 Winter Games",
+        logged_by=admin,
+    )
+    born_of_a_visit = factories.PartnershipFactory(owner=admin, origin_meeting=visit)
     return [
         "/partnerships/new/",
         f"/partnerships/{p}/move/",
@@ -81,6 +80,7 @@ def _more_pages(admin, paths):
         f"/partnerships/{p}/status/?to=abandoned",
         f"/partnerships/{p}/reassign/",
         f"/partnerships/{p}/documents/new/",
+        f"/partnerships/{born_of_a_visit.pk}/edit/",
         f"/meetings/{m}/edit/",
         "/actions/new/",
         f"/actions/{a}/edit/",
@@ -107,8 +107,7 @@ def test_no_page_overflows_clips_a_select_or_has_a_tiny_target(page, language, w
     for path in pages:
         response = page.goto(path)
         assert response.status == 200, path
-        clipped = [text for text in page.evaluate(CLIPPED_SELECTS) if not text.startswith(KNOWN)]
-        problems = clipped + page.evaluate(SMALL_TARGETS)
+        problems = page.evaluate(CLIPPED_SELECTS) + page.evaluate(SMALL_TARGETS)
         if page.evaluate("document.documentElement.scrollWidth") > width:
             problems.append("wider than the window")
         if problems:
