@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connections, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -62,6 +63,12 @@ CHUNK = 2000
 # (and its parties, sectors and team): the first byte does not wait for 2,000.
 FIRST_CHUNK = 100
 FETCH = 500
+# PostgreSQL plans a server-side cursor for the first tenth of its rows
+# (``cursor_tuple_fraction`` = 0.1): for 100,000 of 1,000,000 actions it sorts
+# them all rather than read them from the index of their order, and the first
+# row waits 10 to 30 s. Planned for its first rows, the export walks the index:
+# the first row comes at once, and the whole export reads the same rows.
+FIRST_ROWS_FRACTION = 0.0001
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -135,6 +142,27 @@ def _chunks(rows: Iterable[dict], size: int, *, first: int | None = None) -> Ite
         yield chunk
 
 
+def planned_for_first_rows(rows: Iterable[dict], *, using: str) -> Iterator[dict]:
+    """``rows`` (a lazy ``.iterator()``), whose query PostgreSQL plans for its
+    first rows, with ``SET LOCAL cursor_tuple_fraction`` in a transaction of
+    the export's own. The transaction is also what lets the first row go out
+    at once: outside one, Django declares the cursor ``WITH HOLD``, which
+    PostgreSQL fills with every row when the declaring statement commits. The
+    export writes nothing: its transaction (a savepoint, inside another) is
+    rolled back, which ends the setting with it, whether the export is read to
+    its end or the client hangs up. Other databases read ``rows`` as they are
+    (SQLite's planner goes for the first rows)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield from rows
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = %s", [FIRST_ROWS_FRACTION])
+        yield from rows
+        transaction.set_rollback(True, using=using)
+
+
 def _grouped(pairs: Iterable[tuple]) -> dict[int, list[tuple]]:
     """Rows keyed by their first value (a partnership id)."""
     groups: dict[int, list[tuple]] = {}
@@ -185,7 +213,7 @@ def partnership_rows(
     # first row (1.5 s at 100,000); this way the first rows come straight
     # from the index of the list's order.
     owner = User.objects.filter(pk=OuterRef("owner_id"))
-    rows = (
+    rows = planned_for_first_rows(
         queryset.annotate(
             owner_first_name=Subquery(owner.values("first_name")[:1]),
             owner_last_name=Subquery(owner.values("last_name")[:1]),
@@ -194,7 +222,8 @@ def partnership_rows(
             last_activity=F("last_activity_on"),
         )
         .values(*PARTNERSHIP_FIELDS)
-        .iterator(chunk_size=FETCH)
+        .iterator(chunk_size=FETCH),
+        using=queryset.db,
     )
     french = (get_language() or "").startswith("fr")
     for chunk in _chunks(rows, CHUNK, first=FIRST_CHUNK):
@@ -318,14 +347,15 @@ def action_rows(queryset: QuerySet) -> Iterator[dict]:
     partnership, meeting, lead organization and completer (joined in the same
     query, read in chunks). A deleted partnership or meeting leaves its cells
     empty, as the pages show no link to it."""
-    return (
+    return planned_for_first_rows(
         queryset.annotate(
             live_partnership_id=live_value("partnership__id"),
             live_partnership_title=live_value("partnership__title"),
             live_meeting_title=live_value("meeting__title"),
         )
         .values(*ACTION_FIELDS)
-        .iterator(chunk_size=CHUNK)
+        .iterator(chunk_size=CHUNK),
+        using=queryset.db,
     )
 
 

@@ -14,6 +14,7 @@ bench/plans.py (the benchmark's 100,000 partnerships) with these same pages.
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import quote
 
 import pytest
@@ -32,6 +33,9 @@ from tests.query_plans import (
     assert_reads_through_indexes,
     explain_page,
     full_reads,
+    page_queries,
+    plan_of,
+    reads_large_table,
 )
 
 PARTNERSHIPS = 400
@@ -176,3 +180,28 @@ def test_a_walk_in_index_order_is_allowed_only_where_declared(planned, db):
     undeclared = PlannedPage("everyone's to do", "/actions/?pending=true")
     reads = [full_reads(query, plan) for query, plan in explain_page(undeclared, planned)]
     assert any(reads), reads
+
+
+@pytest.mark.parametrize("persona", ["staff", "manager"])
+def test_my_work_reads_its_first_rows_in_order_without_sorting(persona, planned, db):
+    """ "My work" shows the first five of a person's overdue and due-soon
+    actions, and a manager the longest-stalled partnerships: each read in
+    order from its index, whatever the person's number of rows (SQLite had
+    sorted the 16,000 overdue actions of a busy owner, and every stalled
+    partnership). The other sections sort what their look-ups found: one
+    person's meetings of a few weeks, one person's renewals."""
+    queries = [
+        query
+        for query in page_queries(planned.users[persona], "/")
+        if reads_large_table(query)
+        and re.search(r"\bLIMIT 5\b", query.sql)
+        and (
+            'FROM "partnerships_action"' in query.sql
+            or 'ORDER BY "partnerships_partnership"."last_activity_on"' in query.sql
+        )
+    ]
+    assert len(queries) == (3 if persona == "manager" else 2), [q.sql for q in queries]
+    for query in queries:
+        plan = plan_of(query)
+        assert not any("FOR ORDER BY" in line for line in plan), f"{query.sql}\n{plan}"
+        assert not full_reads(query, plan), f"{query.sql}\n{plan}"

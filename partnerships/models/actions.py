@@ -107,6 +107,16 @@ class ActionQuerySet(models.QuerySet):
         sorting: keep the two in step."""
         return self.order_by(*urgency())
 
+    def dated_by_urgency(self) -> ActionQuerySet:
+        """:meth:`by_urgency` for actions that all have a due date (overdue,
+        due between two dates): the same order, without its first term (undated
+        last), so that one owner's are read in order from
+        ``action_owner_dated_urgency`` on SQLite and PostgreSQL alike (with
+        that term, SQLite sorted the 16,000 overdue actions of a busy owner
+        rather than read the first five). The queryset must exclude undated
+        actions (a due-date filter does)."""
+        return self.order_by(*urgency()[1:])
+
 
 class ActionManager(SoftDeleteManager.from_queryset(ActionQuerySet)):
     """Hides deleted actions; deleting a partnership deletes its actions with
@@ -246,6 +256,16 @@ class Action(TimeStampedModel, SoftDeleteModel, VersionedModel):
                 *urgency(),
                 name="action_owner_pending_urgency",
                 condition=Q(deleted_at__isnull=True, status__in=PENDING_VALUES),
+            ),
+            # One owner's dated pending actions by urgency ("my work": overdue,
+            # due this week), first rows first, whatever the owner's number.
+            models.Index(
+                F("owner"),
+                *urgency()[1:],
+                name="action_owner_dated_urgency",
+                condition=Q(
+                    deleted_at__isnull=True, status__in=PENDING_VALUES, due_date__isnull=False
+                ),
             ),
             # Every live action by urgency: the export, the admin's changelist.
             models.Index(

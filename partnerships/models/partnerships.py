@@ -20,6 +20,7 @@ from partnerships.models.base import (
     DatePrecision,
     EveryRowManager,
     HiddenWithParentManager,
+    InValues,
     LiveLink,
     M2MHistoricalRecords,
     SoftDeleteManager,
@@ -187,6 +188,11 @@ class ExchangeRate(models.Model):
         return f"1 {self.currency} = {self.rate_to_eur} EUR ({self.valid_from})"
 
 
+# The open statuses as plain strings, written into the SQL of the partial
+# index that holds them (partnerships.models.base.InValues).
+OPEN_VALUES = tuple(str(status.value) for status in Status.open())
+
+
 class PartnershipQuerySet(models.QuerySet):
     def visible_to(self, user) -> PartnershipQuerySet:
         """Partnerships ``user`` may see (see permissions.visible_partnerships)."""
@@ -213,12 +219,25 @@ class PartnershipQuerySet(models.QuerySet):
     def open(self) -> PartnershipQuerySet:
         return self.filter(status__in=Status.open())
 
+    def stalled_first(self, since: datetime.date) -> PartnershipQuerySet:
+        """Open partnerships with no activity after ``since``, the longest
+        quiet first, read in order from ``partnership_open_by_activity`` (the
+        statuses written into the SQL, as that partial index is: with
+        ``open()``, SQLite sorted every stalled partnership)."""
+        return self.filter(InValues("status", OPEN_VALUES), last_activity_on__lte=since).order_by(
+            "last_activity_on", "pk"
+        )
+
     def owned_by(self, user) -> PartnershipQuerySet:
         return self.filter(owner=user)
 
     def involving(self, user) -> PartnershipQuerySet:
-        """Partnerships ``user`` owns or is on the team of."""
-        return self.filter(Q(owner=user) | Q(team=user)).distinct()
+        """Partnerships ``user`` owns or is on the team of. Written as two
+        indexed look-ups (the person's own, ``partnership_owner_renewals`` for
+        "my work"; those whose team they are on) rather than a join and
+        ``DISTINCT``, which read every open partnership due for renewal."""
+        teams = Partnership.team.through.objects.filter(user=user).values("partnership_id")
+        return self.filter(Q(owner=user) | Q(pk__in=teams))
 
     def for_list(self) -> PartnershipQuerySet:
         """What a list row shows (owner, parties with their organizations, sectors)
@@ -489,6 +508,20 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             ),
             models.Index(fields=["owner", "status"], name="partnership_owner_status"),
             models.Index(fields=["status", "renewal_due_on"], name="partnership_renewal_due"),
+            # The open partnerships with the oldest activity (the managers'
+            # "stalled" on "my work"), first rows first: partial on the open
+            # statuses, written into the SQL (``stalled_first()``).
+            models.Index(
+                fields=["last_activity_on", "id"],
+                name="partnership_open_by_activity",
+                condition=Q(deleted_at__isnull=True, status__in=OPEN_VALUES),
+            ),
+            # A person's own partnerships due for renewal ("my work").
+            models.Index(
+                fields=["owner", "status", "renewal_due_on"],
+                name="partnership_owner_renewals",
+                condition=Q(deleted_at__isnull=True),
+            ),
             models.Index(fields=["-updated_at", "-id"], name="partnership_recent"),
             # The board (partnerships/pipeline.py): each column's cards in
             # relevance order, a walk that stops after the cards shown...
