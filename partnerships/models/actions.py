@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -78,6 +78,10 @@ class ActionQuerySet(models.QuerySet):
         from partnerships.models.partnerships import Partnership
 
         result = Q()
+        if connection.vendor != "sqlite":  # its trigram indexes serve the OR
+            for term in text_search.search_terms(query):
+                result &= Q(search_text__contains=term) | Q(partnership__search_text__contains=term)
+            return self.filter(result)
         for term in text_search.search_terms(query):
             # A union of two indexed look-ups (the actions' own text, the
             # actions of the partnerships whose text matches) rather than an OR
