@@ -11,9 +11,13 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from partnerships import search_index  # registers the search_contains lookup
         from partnerships.ids import IdConverter  # also guards ``in`` lookups on ids
         from partnerships.reference_data import restore_after_flush
 
         register_converter(IdConverter, "id")
 
         post_migrate.connect(restore_after_flush, sender=self, dispatch_uid="crm-reference-data")
+        post_migrate.connect(
+            search_index.ensure_after_migrate, sender=self, dispatch_uid="crm-search-index"
+        )

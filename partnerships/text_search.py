@@ -48,10 +48,11 @@ def search_terms(query: str | None) -> list[str]:
 
 
 def condition(query: str | None, *, field: str = "search_text") -> Q:
-    """A filter for rows whose ``field`` contains every word of ``query``."""
+    """A filter for rows whose ``field`` contains every word of ``query``
+    (through SQLite's trigram index of it: partnerships/search_index.py)."""
     result = Q()
     for term in search_terms(query):
-        result &= Q(**{f"{field}__contains": term})
+        result &= Q(**{f"{field}__search_contains": term})
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -75,9 +75,26 @@ class ActionQuerySet(models.QuerySet):
     def search(self, query: str | None) -> ActionQuerySet:
         """Accent- and case-insensitive: every word of ``query`` is in the
         action's title or in its partnership's names."""
+        from partnerships.models.partnerships import Partnership
+
         result = Q()
+        if connection.vendor != "sqlite":  # its trigram indexes serve the OR
+            for term in text_search.search_terms(query):
+                result &= Q(search_text__contains=term) | Q(partnership__search_text__contains=term)
+            return self.filter(result)
         for term in text_search.search_terms(query):
-            result &= Q(search_text__contains=term) | Q(partnership__search_text__contains=term)
+            # A union of two indexed look-ups (the actions' own text, the
+            # actions of the partnerships whose text matches) rather than an OR
+            # across the join, which reads every action.
+            own = Action.all_objects.filter(search_text__search_contains=term)
+            of_partnership = Action.all_objects.filter(
+                partnership__in=Partnership.all_objects.filter(search_text__search_contains=term)
+                .order_by()
+                .values("pk")
+            )
+            result &= Q(
+                pk__in=own.order_by().values("pk").union(of_partnership.order_by().values("pk"))
+            )
         return self.filter(result)
 
     def pending(self) -> ActionQuerySet:
