@@ -31,6 +31,7 @@ from rest_framework.serializers import BaseSerializer
 
 from partnerships import filters, history, lifecycle, permissions
 from partnerships.api import serializers
+from partnerships.api.dossier import dossier_action
 from partnerships.api.filtering import (
     DocumentFilter,
     IndicatorLineFilter,
@@ -229,6 +230,8 @@ class OrganizationViewSet(HistoryMixin, EditableViewSet):
         "merge": permissions.can_merge_records,
     }
 
+    dossier = dossier_action("organization")
+
     def get_queryset(self) -> QuerySet:
         organizations = Organization.objects.for_list().prefetch_related("sectors")
         return _visible(self.request, organizations)
@@ -376,6 +379,8 @@ class PartnershipViewSet(HistoryMixin, SoftDeleteViewSet):
         "restore": permissions.can_restore,
     }
 
+    dossier = dossier_action("partnership")
+
     def get_queryset(self) -> QuerySet:
         return (
             self.rows(Partnership)
@@ -520,6 +525,8 @@ class MeetingViewSet(HistoryMixin, SoftDeleteViewSet):
         "destroy": permissions.can_delete,
         "restore": permissions.can_restore,
     }
+
+    dossier = dossier_action("meeting")
 
     def get_queryset(self) -> QuerySet:
         meetings = (
