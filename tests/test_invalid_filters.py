@@ -217,7 +217,7 @@ API_LISTS = [
 def test_every_api_list_with_filters_is_walked():
     # organizations, their relations, contacts, their posts, partnerships,
     # targets, ...
-    assert len(API_LISTS) == 11
+    assert len(API_LISTS) == 12
 
 
 @pytest.mark.parametrize(("url", "filterset_class"), API_LISTS)

@@ -211,3 +211,16 @@ def test_the_dossier_takes_the_same_queries_for_one_or_many(
         with django_assert_max_num_queries(DOSSIER_QUERIES):
             response = client.get(url(kind, subject_id(story, kind)))
         assert response.status_code == 200
+
+
+def test_the_schema_describes_the_dossier_with_its_serializer(api):
+    schema = api.get("/api/schema/?format=json").json()
+    for kind in KINDS:
+        operation = schema["paths"][f"/api/{kind}s/{{id}}/dossier/"]["get"]
+        content = operation["responses"]["200"]["content"]
+        assert content["application/json"]["schema"]["$ref"].endswith("/Dossier")
+        assert "application/pdf" in content
+        assert {p["name"] for p in operation["parameters"]} >= {"lang", "format"}
+        assert "503" in operation["responses"]
+    sections = schema["components"]["schemas"]["Dossier"]["properties"]
+    assert {"profiles", "partnerships", "commitments", "contacts", "documents"} <= set(sections)
