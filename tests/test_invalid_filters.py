@@ -28,8 +28,10 @@ from partnerships.filters import (
     PartnershipFilter,
     SearchFilter,
 )
+from partnerships.models import DormancyAlert
 from partnerships.pipeline import BoardFilter
 from tests import factories
+from tests.clock import TODAY
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +90,9 @@ def records(manager, owner):
     factories.OrganizationRelationFactory(source=organization)
     factories.IndicatorResultFactory(
         line=factories.PartnershipIndicatorFactory(partnership=partnership)
+    )
+    DormancyAlert.objects.create(
+        partnership=partnership, quiet_since=TODAY, alerted_on=TODAY, owner=owner
     )
 
 

@@ -37,6 +37,7 @@ from partnerships import permissions
 from partnerships.api.fields import CountryCodeField, PersonNameField
 from partnerships.dossier import Dossier, NotVisible, SubjectKind, build_dossier
 from partnerships.dossier_pdf import PdfUnavailable, render_pdf
+from partnerships.ids import parse_id
 from partnerships.models import UserProfile
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -105,7 +106,7 @@ class ProfileSerializer(serializers.Serializer):
         return [sector.label for sector in profile.organization.sectors.all()]
 
 
-class PartySerializer(serializers.Serializer):
+class DossierPartySerializer(serializers.Serializer):
     organization = NamedOrganizationSerializer(read_only=True)
     role = serializers.CharField(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
@@ -134,7 +135,7 @@ class PartnershipBriefSerializer(serializers.Serializer):
     value_currency = serializers.CharField(source="partnership.value_currency")
     value_note = serializers.CharField(source="partnership.value_note")
     owner = PersonSerializer(source="partnership.owner", read_only=True)
-    parties = PartySerializer(many=True, read_only=True)
+    parties = DossierPartySerializer(many=True, read_only=True)
     summary = serializers.CharField(source="partnership.summary", read_only=True)
     is_focus = serializers.BooleanField(
         read_only=True, help_text="True for the partnership whose dossier this is."
@@ -405,13 +406,16 @@ def dossier_action(kind: SubjectKind):
     )
     def dossier(self, request: Request, pk: str | None = None) -> Response | HttpResponse:
         permissions.can_view_dossier.require(request.user)
+        subject_pk = parse_id(pk)
+        if subject_pk is None:
+            raise NotFound()
         language = _language(request)
-        page_url = f"{reverse(f'{kind}s:dossier', args=[pk])}?lang={language}"
-        pdf_url = f"{reverse(f'api:{kind}-dossier', args=[pk])}?lang={language}&format=pdf"
+        page_url = f"{reverse(f'{kind}s:dossier', args=[subject_pk])}?lang={language}"
+        pdf_url = f"{reverse(f'api:{kind}-dossier', args=[subject_pk])}?lang={language}&format=pdf"
         with translation.override(language):
             try:
-                built = build_dossier(user=request.user, kind=kind, pk=int(pk))
-            except (NotVisible, ValueError) as missing:
+                built = build_dossier(user=request.user, kind=kind, pk=subject_pk)
+            except NotVisible as missing:
                 raise NotFound() from missing
             if request.accepted_renderer.format != "pdf":
                 data = dossier_data(built, page_url=page_url, pdf_url=pdf_url)
