@@ -38,7 +38,7 @@ def test_each_change_form_links_to_the_dossier_page_and_pdf_in_both_languages(
 ):
     record = dict(subjects(story))[kind]
     page = client_for(admin_user).get(change_url(kind, record.pk)).content.decode()
-    assert 'class="object-tools"' in page
+    assert 'class="object-tools dossier-tools"' in page
     assert "Briefing dossier · English" in page
     for language in ("en", "fr"):
         assert f'href="{reverse(f"{kind}s:dossier", args=[record.pk])}?lang={language}"' in page
