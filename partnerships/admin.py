@@ -12,6 +12,7 @@ import copy
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -488,10 +490,45 @@ class OrganizationAdminForm(forms.ModelForm):
         return cleaned
 
 
+class DossierLinkAdminMixin:
+    """A "Briefing dossier" object tool on the change form of organizations,
+    partnerships and meetings: the printable page and the PDF, in each
+    language (not on a deleted record, which has no dossier)."""
+
+    change_form_template = "admin/partnerships/change_form_with_dossier.html"
+    dossier_kind = ""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        live = obj is not None and getattr(obj, "deleted_at", None) is None
+        if change and live and permissions.can_view_dossier(request.user, obj):
+            context["dossier_links"] = dossier_links(self.dossier_kind, obj.pk)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def dossier_links(kind: str, pk: int) -> list[dict]:
+    """The four ways to open a dossier: page or PDF, English or French."""
+    names = {"en": "English", "fr": "Français"}
+    return [
+        {
+            "url": f"{reverse(f'{kind}s:{name}', args=[pk])}?lang={language}",
+            "pdf": name == "dossier_pdf",
+            "language": language,
+            "language_name": names.get(language, language),
+        }
+        for name in ("dossier", "dossier_pdf")
+        for language, _label in settings.LANGUAGES
+    ]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(
-    LargeTableAdminMixin, SpreadsheetImportMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+    DossierLinkAdminMixin,
+    LargeTableAdminMixin,
+    SpreadsheetImportMixin,
+    NormalizedSearchMixin,
+    SimpleHistoryAdmin,
 ):
+    dossier_kind = "organization"
     form = OrganizationAdminForm
     list_display = [
         "name",
@@ -676,6 +713,7 @@ class PartnershipAdminForm(
 
 @admin.register(Partnership)
 class PartnershipAdmin(
+    DossierLinkAdminMixin,
     LargeTableAdminMixin,
     SpreadsheetImportMixin,
     LiveLinksHistoryMixin,
@@ -683,6 +721,7 @@ class PartnershipAdmin(
     NormalizedSearchMixin,
     SimpleHistoryAdmin,
 ):
+    dossier_kind = "partnership"
     form = PartnershipAdminForm
     list_display = [
         "title",
@@ -1019,6 +1058,7 @@ class MeetingAdminForm(
 
 @admin.register(Meeting)
 class MeetingAdmin(
+    DossierLinkAdminMixin,
     LargeTableAdminMixin,
     SpreadsheetImportMixin,
     LiveLinksHistoryMixin,
@@ -1026,6 +1066,7 @@ class MeetingAdmin(
     NormalizedSearchMixin,
     SimpleHistoryAdmin,
 ):
+    dossier_kind = "meeting"
     form = MeetingAdminForm
     list_display = [
         "title",

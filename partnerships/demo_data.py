@@ -93,6 +93,8 @@ def org(key: str, name: str, kind: str, country: str, source: str, **extra) -> d
         "sectors": extra.pop("sectors", []),
         "notes": extra.pop("notes", ""),
         "illustrative": extra.pop("illustrative", False),
+        # The key of the organization this one duplicates on purpose (created anyway).
+        "duplicate_of": extra.pop("duplicate_of", None),
         **extra,
     }
 
@@ -173,6 +175,14 @@ ORGANIZATIONS = [
         notes="Drones."),
     org("cn_government", "Government of the People's Republic of China", "government", "CN",
         SOPHIA_2016),
+    # A likely duplicate, as a spreadsheet import brings one: Zhangjiakou under the name
+    # the Region's release of 29 November 2018 gives it (« la Ville de Zhangjiakou »),
+    # without its local name. "Possible duplicates" pairs it with Zhangjiakou (same key
+    # once "Ville de" and 市 are set aside); merging it keeps one city (issue 14).
+    org("zhangjiakou_import", "Ville de Zhangjiakou", "city", "CN", REGION_2018,
+        parent="hebei", illustrative=True, duplicate_of="zhangjiakou",
+        notes="Illustrative duplicate of Zhangjiakou, as an import of the Region's list of "
+        "signatories would create it: merge it into Zhangjiakou."),
     # France --------------------------------------------------------------------------
     org("ara", "Auvergne-Rhône-Alpes Region", "region", "FR", REGION_2018,
         local_name="Région Auvergne-Rhône-Alpes", aliases="Région AURA\nAURA"),
@@ -1082,6 +1092,8 @@ def action(title: str, partnership_key: str, **extra) -> dict:
         "details": extra.pop("details", ""),
         "source": extra.pop("source", ""),
         "illustrative": extra.pop("illustrative", False),
+        # The key of the organization this one duplicates on purpose (created anyway).
+        "duplicate_of": extra.pop("duplicate_of", None),
         **extra,
     }
 

@@ -24,7 +24,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from partnerships.models import DormancyAlert, Partnership, Stage, Status
 
@@ -112,3 +121,23 @@ def report(*, today: datetime.date, limit: int = 50) -> DormantReport:
         row.days_quiet = (today - row.last_engaged_on).days
     count = len(rows) if len(rows) < limit else quiet.count()
     return DormantReport(days=days, since=quiet_since_cutoff(today, days), count=count, rows=rows)
+
+
+def still_quiet() -> Q:
+    """An alert is **open** while its spell goes on: its partnership is still
+    signed and active and nothing happened since (its last engagement is still
+    the alert's ``quiet_since``); a meeting held, an action done, a conclusion
+    or an abandonment closes it."""
+    return Q(
+        partnership__status=Status.ACTIVE,
+        partnership__stage__in=SIGNED_STAGES,
+        partnership__last_engaged_on=F("quiet_since"),
+    )
+
+
+def alerts_for_list() -> QuerySet:
+    """Alerts with their partnership and owner, and ``is_open`` annotated
+    (:func:`still_quiet`): one query for a page of them."""
+    return DormancyAlert.objects.select_related(
+        "partnership", "partnership__owner", "owner"
+    ).annotate(is_open=ExpressionWrapper(still_quiet(), output_field=BooleanField()))

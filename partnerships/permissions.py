@@ -20,7 +20,7 @@ from functools import update_wrapper
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -182,6 +182,17 @@ def can_view_dossier(user: User, subject: Any = None) -> bool:
     the subject's page may print its dossier (every list in it is scoped by
     :func:`visible` and :func:`visible_partnerships` as well)."""
     return can_use_app(user)
+
+
+def visible_dormancy_alerts(user: User, queryset: QuerySet) -> QuerySet:
+    """Dormancy alerts as the digest and the report show them: managers and
+    admins (the managers' report) read them all; staff (the daily digest)
+    those they were sent and those of the partnerships they own now."""
+    if is_manager(user):
+        return queryset
+    if not can_use_app(user):
+        return queryset.none()
+    return queryset.filter(Q(owner=user) | Q(partnership__owner=user))
 
 
 @rule(_("The administration pages are for administrators."))

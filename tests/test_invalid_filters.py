@@ -28,8 +28,10 @@ from partnerships.filters import (
     PartnershipFilter,
     SearchFilter,
 )
+from partnerships.models import DormancyAlert
 from partnerships.pipeline import BoardFilter
 from tests import factories
+from tests.clock import TODAY
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +90,9 @@ def records(manager, owner):
     factories.OrganizationRelationFactory(source=organization)
     factories.IndicatorResultFactory(
         line=factories.PartnershipIndicatorFactory(partnership=partnership)
+    )
+    DormancyAlert.objects.create(
+        partnership=partnership, quiet_since=TODAY, alerted_on=TODAY, owner=owner
     )
 
 
@@ -217,7 +222,7 @@ API_LISTS = [
 def test_every_api_list_with_filters_is_walked():
     # organizations, their relations, contacts, their posts, partnerships,
     # targets, ...
-    assert len(API_LISTS) == 11
+    assert len(API_LISTS) == 12
 
 
 @pytest.mark.parametrize(("url", "filterset_class"), API_LISTS)

@@ -749,3 +749,22 @@ def test_pages_show_month_precision_and_the_illustrative_badge(demo):
     assert "février 2017" in french
     placeholder = Contact.objects.get(name="Yutong contact (to be identified)")
     assert "Illustratif" in client.get(placeholder.get_absolute_url()).content.decode()
+
+
+def test_the_demo_has_a_likely_duplicate_for_managers_to_merge(demo):
+    """Issue 14: the import-style "Ville de Zhangjiakou" and Zhangjiakou (张家口市)
+    are paired on "Possible duplicates", which offers to merge them."""
+    from django.urls import reverse
+
+    from partnerships import duplicates
+
+    duplicate = Organization.objects.get(name="Ville de Zhangjiakou")
+    assert duplicate.is_illustrative and duplicate.local_name == ""
+    pairs = duplicates.organization_candidates(Organization.objects.all())
+    assert any(
+        {pair.first.name, pair.second.name} == {"Zhangjiakou", "Ville de Zhangjiakou"}
+        for pair in pairs
+    )
+    manager = get_user_model().objects.get(username="manager")
+    page = client_for(manager).get(reverse("duplicates")).content.decode()
+    assert "Ville de Zhangjiakou" in page and "张家口市" in page

@@ -632,6 +632,13 @@ def walk_api(walk: Walk) -> None:
                 who="api",
                 expect=(404,),
             )
+        if hasattr(viewset, "dossier"):  # a dossier names no deleted record
+            for pk in world.live(model):
+                url = reverse(f"api:{basename}-dossier", args=[pk])
+                walk.get(f"api:{basename}-dossier", url, who="api")
+            for pk in world.hidden(model):
+                url = reverse(f"api:{basename}-dossier", args=[pk])
+                walk.get(f"api:{basename}-dossier", url, who="api", expect=(404,))
         if hasattr(viewset, "history"):  # a record's history names no deleted record
             for pk in world.live(model):
                 url = reverse(f"api:{basename}-history", args=[pk])

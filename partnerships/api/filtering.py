@@ -31,10 +31,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.request import Request
 
-from partnerships.filters import CHECKBOXES, UserChoiceFilter
+from partnerships.dormancy import still_quiet
+from partnerships.filters import CHECKBOXES, UserChoiceFilter, YesNoFilter
 from partnerships.models import (
     Document,
     DocumentKind,
+    DormancyAlert,
     Indicator,
     Meeting,
     Organization,
@@ -285,3 +287,33 @@ class IndicatorLineFilter(filters.FilterSet):
     class Meta:
         model = PartnershipIndicator
         fields = ("partnership", "indicator", "target_year")
+
+
+class DormancyAlertFilter(filters.FilterSet):
+    """Dormancy alerts (no page lists them: the digest and the managers'
+    report show the dormant partnerships)."""
+
+    open = YesNoFilter(label=gettext_lazy("Still quiet"), method="filter_open")
+    owner = UserChoiceFilter(label=gettext_lazy("Owner alerted"))
+    partnership = filters.ModelChoiceFilter(
+        label=gettext_lazy("Partnership"), queryset=Partnership.objects.all()
+    )
+    alerted_after = filters.DateFilter(
+        label=gettext_lazy("Alerted on or after"), field_name="alerted_on", lookup_expr="gte"
+    )
+    alerted_before = filters.DateFilter(
+        label=gettext_lazy("Alerted on or before"), field_name="alerted_on", lookup_expr="lte"
+    )
+    ordering = filters.OrderingFilter(
+        label=gettext_lazy("Sort by"),
+        fields=[("alerted_on", "alerted_on"), ("quiet_since", "quiet_since")],
+    )
+
+    class Meta:
+        model = DormancyAlert
+        fields = []
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(still_quiet()) if value else queryset.exclude(still_quiet())

@@ -50,6 +50,7 @@ from partnerships.models import (
     DatePrecision,
     Document,
     DocumentKind,
+    DormancyAlert,
     Indicator,
     IndicatorResult,
     Meeting,
@@ -1360,3 +1361,31 @@ class ContactMergeSerializer(serializers.Serializer):
             "value, or the duplicate's where the survivor has none."
         ),
     )
+
+
+class DormancyAlertSerializer(StrictModelSerializer):
+    """A signed partnership reported as dormant to its owner, once per quiet
+    spell (read only: the daily digest records them)."""
+
+    partnership_title = serializers.CharField(source="partnership.title", read_only=True)
+    owner_name = PersonNameField(source="owner", allow_null=True)
+    is_open = serializers.BooleanField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "Still quiet: nothing held or done since, and the partnership still signed and active."
+        ),
+    )
+
+    class Meta:
+        model = DormancyAlert
+        fields = [
+            "id",
+            "partnership",
+            "partnership_title",
+            "owner",
+            "owner_name",
+            "quiet_since",
+            "alerted_on",
+            "is_open",
+        ]
+        read_only_fields = fields

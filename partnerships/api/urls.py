@@ -33,6 +33,7 @@ router.register(
     views.PartnershipIndicatorViewSet,
     basename="partnership-indicator",
 )
+router.register("dormancy-alerts", views.DormancyAlertViewSet, basename="dormancy-alert")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -29,10 +29,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from partnerships import filters, history, lifecycle, permissions
+from partnerships import dormancy, filters, history, lifecycle, permissions
 from partnerships.api import serializers
+from partnerships.api.dossier import dossier_action
 from partnerships.api.filtering import (
     DocumentFilter,
+    DormancyAlertFilter,
     IndicatorLineFilter,
     OrganizationRelationFilter,
     StageChangeFilter,
@@ -45,6 +47,7 @@ from partnerships.models import (
     ContactPosition,
     Document,
     DocumentSignatory,
+    DormancyAlert,
     Indicator,
     Meeting,
     Organization,
@@ -229,6 +232,8 @@ class OrganizationViewSet(HistoryMixin, EditableViewSet):
         "merge": permissions.can_merge_records,
     }
 
+    dossier = dossier_action("organization")
+
     def get_queryset(self) -> QuerySet:
         organizations = Organization.objects.for_list().prefetch_related("sectors")
         return _visible(self.request, organizations)
@@ -376,6 +381,8 @@ class PartnershipViewSet(HistoryMixin, SoftDeleteViewSet):
         "restore": permissions.can_restore,
     }
 
+    dossier = dossier_action("partnership")
+
     def get_queryset(self) -> QuerySet:
         return (
             self.rows(Partnership)
@@ -520,6 +527,8 @@ class MeetingViewSet(HistoryMixin, SoftDeleteViewSet):
         "destroy": permissions.can_delete,
         "restore": permissions.can_restore,
     }
+
+    dossier = dossier_action("meeting")
 
     def get_queryset(self) -> QuerySet:
         meetings = (
@@ -725,3 +734,20 @@ class PartnershipIndicatorViewSet(mixins.DestroyModelMixin, EditableViewSet):
 
     def perform_destroy(self, instance: Model) -> None:
         lifecycle.delete_indicator_line(instance, by=self.request.user)
+
+
+# Dormancy alerts ----------------------------------------------------------------------------
+
+
+class DormancyAlertViewSet(ReadOnlyViewSet):
+    """The alerts the daily digest sent on signed partnerships gone quiet, once
+    per quiet spell (``?open=true``: those whose spell goes on). Managers and
+    admins read them all, as the managers' report lists them; staff those they
+    were sent and those of the partnerships they own."""
+
+    queryset = DormancyAlert.objects.all()
+    serializer_class = serializers.DormancyAlertSerializer
+    filterset_class = DormancyAlertFilter
+
+    def get_queryset(self) -> QuerySet:
+        return permissions.visible_dormancy_alerts(self.request.user, dormancy.alerts_for_list())

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from partnerships.models import DormancyAlert
 from tests import factories
 from tests.conftest import make_persona, shared_rows
 
@@ -27,6 +28,7 @@ LISTS = {
     "/api/sectors/": 6,
     "/api/users/": 6,
     "/api/abandon-reasons/": 6,
+    "/api/dormancy-alerts/": 6,  # partnership and owner joined
 }
 
 
@@ -57,6 +59,12 @@ def _linked_rows(count: int, users: list) -> None:
         )
         document = factories.DocumentFactory(partnership=partnership, meeting=meeting)
         factories.DocumentSignatoryFactory(document=document, contact=contact)
+        DormancyAlert.objects.create(
+            partnership=partnership,
+            quiet_since=datetime.date(2020, 1, 1),
+            alerted_on=datetime.date(2020, 5, 1),
+            owner=owner,
+        )
         factories.UserFactory()
 
 
@@ -89,6 +97,7 @@ FILTERED = {
     "/api/partnerships/": "owner={owner}&member={owner}&search=a&sector=s&ordering=-created",
     "/api/meetings/": "logged_by={owner}&attendee={owner}&search=a&ordering=-created",
     "/api/actions/": "owner={owner}&pending=true&search=a&ordering=-updated",
+    "/api/dormancy-alerts/": "owner={owner}&open=false&ordering=-alerted_on",
 }
 
 

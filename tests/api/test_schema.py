@@ -19,6 +19,7 @@ ENDPOINTS = {
     "/api/organizations/{id}/": {"get", "put", "patch"},
     "/api/organizations/{id}/history/": {"get"},
     "/api/organizations/{id}/merge/": {"post"},
+    "/api/organizations/{id}/dossier/": {"get"},
     "/api/organization-relations/": {"get", "post"},
     "/api/organization-relations/{id}/": {"get", "put", "patch", "delete"},
     "/api/contacts/": {"get", "post"},
@@ -37,12 +38,14 @@ ENDPOINTS = {
     "/api/partnerships/{id}/move/": {"post"},
     "/api/partnerships/{id}/status/": {"post"},
     "/api/partnerships/{id}/restore/": {"post"},
+    "/api/partnerships/{id}/dossier/": {"get"},
     "/api/stage-changes/": {"get"},
     "/api/stage-changes/{id}/": {"get"},
     "/api/meetings/": {"get", "post"},
     "/api/meetings/{id}/": {"get", "put", "patch", "delete"},
     "/api/meetings/{id}/history/": {"get"},
     "/api/meetings/{id}/restore/": {"post"},
+    "/api/meetings/{id}/dossier/": {"get"},
     "/api/actions/": {"get", "post"},
     "/api/actions/{id}/": {"get", "put", "patch", "delete"},
     "/api/actions/{id}/history/": {"get"},
@@ -60,6 +63,8 @@ ENDPOINTS = {
     "/api/indicators/{id}/": {"get"},
     "/api/partnership-indicators/": {"get", "post"},
     "/api/partnership-indicators/{id}/": {"get", "put", "patch", "delete"},
+    "/api/dormancy-alerts/": {"get"},
+    "/api/dormancy-alerts/{id}/": {"get"},
 }
 
 

@@ -131,6 +131,7 @@ class Command(BaseCommand):
                 ),
                 by=self.admin,
                 sectors=[self.sectors[slug] for slug in spec["sectors"]],
+                confirm_distinct=spec["duplicate_of"] is not None,
             )
         return orgs
 
