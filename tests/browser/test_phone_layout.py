@@ -63,13 +63,16 @@ KNOWN = ("kind: Institutional cooperation", "kind: Coopération institutionnelle
 
 def _record_id(paths, kind):
     """The id in the walk's first detail page of that kind ("/contacts/7/")."""
-    return next(int(match[1]) for path in paths if (match := re.fullmatch(rf"/{kind}/(\d+)/", path)))
+    return next(
+        int(match[1]) for path in paths if (match := re.fullmatch(rf"/{kind}/(\d+)/", path))
+    )
 
 
 def _more_pages(admin, paths):
     """The pages the axe walk does not open, with the records they need."""
     p, m, a, o, c = (
-        _record_id(paths, kind) for kind in ("partnerships", "meetings", "actions", "organizations", "contacts")
+        _record_id(paths, kind)
+        for kind in ("partnerships", "meetings", "actions", "organizations", "contacts")
     )
     gone = factories.PartnershipFactory(owner=admin, title="Old Hebei forum")
     lifecycle.soft_delete(gone, by=admin)
