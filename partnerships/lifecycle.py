@@ -7,8 +7,9 @@ status moves; the action workflows; soft delete and restore; revoking a
 person's credentials when their password changes or their account is closed.
 
 Every function here keeps the partnerships' stored activity (last activity,
-next due date: ``activity.py``) and value in euros (``valuation.py``) true in
-the same transaction; saving or deleting an exchange rate revalues the
+next due date: ``activity.py``), value in euros (``valuation.py``) and stage
+history aggregates (stays, furthest stage: ``stage_history.py``) true in the
+same transaction; saving or deleting an exchange rate revalues the
 partnerships in its currency.
 
 Every function here is typed and keyword-only, validates against the rules of
@@ -37,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from partnerships import activity, merging, text_search, valuation
+from partnerships import activity, merging, stage_history, text_search, valuation
 from partnerships.errors import DomainError, NearDuplicate, StaleObjectError
 from partnerships.models import (
     AbandonReason,
@@ -166,6 +167,9 @@ def create_partnership(
     partnership.last_activity_on = effective_date
     partnership.last_engaged_on = effective_date
     partnership.next_due_on = None
+    # Its history is the one change below (stage_history.py, as a refresh would give).
+    partnership.furthest_stage = partnership.stage
+    partnership.entered_pipeline_on = effective_date
     _stamp(partnership, by=by, reason=gettext_noop("Created"))
     partnership.save()
     StageChange.objects.create(
@@ -199,6 +203,8 @@ _PARTNERSHIP_WORKFLOW_FIELDS = (
     "next_due_on",
     "last_engaged_on",
     "value_eur",
+    "furthest_stage",
+    "entered_pipeline_on",
 )
 
 
@@ -351,6 +357,10 @@ def move_stage(
     current.stage_changed_on = effective_date
     _stamp(current, by=by, reason=note or gettext_noop("Stage moved"))
     current.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    stage_history.refresh([current.pk])
+    # What the refresh stored, for the caller's copy (a move back leaves it).
+    if not current.furthest_stage or Stage.rank(to) > Stage.rank(current.furthest_stage):
+        current.furthest_stage = to
     _refresh_activity([current.pk], reload=current)
     _refresh(partnership, current)
     return change

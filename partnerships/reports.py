@@ -41,9 +41,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Lead
 from django.utils.translation import gettext
 from django_countries import countries
 
@@ -232,22 +230,21 @@ def funnel(*, period: Period) -> list[FunnelStep]:
     ``period`` (their first stage change, the creation, falls in it).
 
     A partnership reached a stage when its history ever reached that stage or
-    a later one (skipping forward implies passing through). One query over
-    the stage history: for each stage, the number of distinct partnerships
-    with a change into that stage or a later one.
+    a later one (skipping forward implies passing through): its stored
+    furthest stage (``stage_history.py``) is that stage or a later one. One
+    query, a count by furthest stage read from the ``partnership_funnel``
+    index (five rows back), added up from the last stage down.
     """
-    changes = StageChange.objects.filter(partnership__deleted_at__isnull=True)
+    # Every stage by name (a partnership without a history has none): one
+    # range of the index per stage, rather than a read of all of it.
+    reached = Partnership.objects.filter(furthest_stage__in=Stage.values)
     if not period.is_all_time:
-        started = StageChange.objects.filter(
-            period.q("effective_date"), partnership=OuterRef("partnership"), from_stage=""
-        )
-        changes = changes.filter(Exists(started))
-    counts = changes.aggregate(
-        **{
-            stage: Count("partnership", distinct=True, filter=Q(to_stage__in=Stage.values[rank:]))
-            for rank, stage in enumerate(Stage.values)
-        }
-    )
+        reached = reached.filter(period.q("entered_pipeline_on"))
+    by_furthest = dict(reached.order_by().values_list("furthest_stage").annotate(n=Count("pk")))
+    counts, running = {}, 0
+    for stage in reversed(Stage.values):
+        running += by_furthest.get(stage, 0)
+        counts[stage] = running
     steps = [FunnelStep(stage, label, counts[stage]) for stage, label in Stage.choices]
     first = steps[0].reached
     for step, following in zip(steps, [*steps[1:], None], strict=True):
@@ -271,16 +268,6 @@ class StageDuration:
     current: Spread = field(default_factory=Spread)
 
 
-def _left_on() -> Window:
-    """When the stay that a stage change began ended: the effective date of the
-    partnership's following change (in (effective_date, id) order)."""
-    return Window(
-        Lead("effective_date"),
-        partition_by=[F("partnership")],
-        order_by=[F("effective_date").asc(), F("pk").asc()],
-    )
-
-
 def time_in_stage(*, period: Period, today: datetime.date) -> list[StageDuration]:
     """Median and spread of the days spent in each stage, from the stage history.
 
@@ -291,23 +278,20 @@ def time_in_stage(*, period: Period, today: datetime.date) -> list[StageDuration
 
     Two queries, each returning a frequency table (stage, days, how many):
     bounded by 5 stages times the number of distinct durations. Each stay's end
-    is the next change's date, read with a window function (LEAD) in one pass
-    over the history rather than one probe per change.
+    and length are stored on its stage change (``stage_history.py``) and read
+    from the ``stage_change_stays`` index; the stays of deleted partnerships
+    are left out with a NOT IN over the few deleted ones (their own partial
+    index), not a join with every partnership.
     """
-    stays = (
-        StageChange.objects.filter(partnership__deleted_at__isnull=True)
-        .order_by()
-        .annotate(left_on=_left_on())
-        .annotate(days=DaysBetween(F("left_on"), F("effective_date")))
-        .filter(left_on__isnull=False)
-    )
+    deleted = Partnership.all_objects.filter(deleted_at__isnull=False).values("pk")
+    # Every stage by name, as for the funnel: one range of the index per stage.
+    stays = StageChange.all_objects.filter(
+        to_stage__in=Stage.values, left_on__isnull=False
+    ).exclude(partnership__in=deleted)
     if not period.is_all_time:
         stays = stays.filter(period.q("left_on"))
     completed = _frequencies(
-        _regroup(
-            stays.values("to_stage", "days"),
-            "SELECT to_stage, days, COUNT(*) FROM {rows} GROUP BY to_stage, days",
-        )
+        stays.order_by().values_list("to_stage", "stay_days").annotate(n=Count("pk"))
     )
     current = _frequencies(
         Partnership.objects.open()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from partnerships import activity
+from partnerships import activity, stage_history
 from partnerships.models import (
     Action,
     ActionStatus,
@@ -41,6 +41,7 @@ def with_history(history: list[tuple[str, datetime.date]], **fields) -> Partners
         stage=previous, stage_changed_on=history[-1][1]
     )
     activity.refresh([partnership.pk])
+    stage_history.refresh([partnership.pk])
     partnership.refresh_from_db()
     return partnership
 

@@ -157,6 +157,8 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
         partnership = model_class(*args, **kwargs)
         partnership.last_activity_on = partnership.stage_changed_on
         partnership.last_engaged_on = partnership.stage_changed_on
+        partnership.furthest_stage = partnership.stage
+        partnership.entered_pipeline_on = partnership.stage_changed_on
         partnership.save()
         valuation.refresh([partnership.pk])
         partnership.refresh_from_db(fields=["value_eur"])

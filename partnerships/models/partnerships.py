@@ -436,6 +436,20 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
         blank=True,
         editable=False,
     )
+    # Stored from the stage history (partnerships/stage_history.py) for the
+    # reports' funnel: the furthest stage it ever reached (empty without a
+    # history) and the day it entered the pipeline (its first stage change).
+    furthest_stage = models.CharField(
+        _("furthest stage reached"),
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    entered_pipeline_on = models.DateField(
+        _("entered the pipeline on"), null=True, blank=True, editable=False
+    )
 
     history = M2MHistoricalRecords(
         m2m_fields=[team, sectors],
@@ -446,6 +460,8 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             "next_due_on",
             "last_engaged_on",
             "value_eur",
+            "furthest_stage",
+            "entered_pipeline_on",
         ],
     )
     objects = PartnershipManager()
@@ -588,6 +604,14 @@ class Partnership(TimeStampedModel, SoftDeleteModel, VersionedModel):
             models.Index(
                 fields=["status", "last_engaged_on", "stage", "deleted_at"],
                 name="partnership_dormant",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # ... and the funnel (partnerships/stage_history.py): counts by
+            # furthest stage (one range per stage), of all time or of those
+            # that entered the pipeline in a period.
+            models.Index(
+                fields=["furthest_stage", "entered_pipeline_on", "deleted_at"],
+                name="partnership_funnel",
                 condition=Q(deleted_at__isnull=True),
             ),
             models.Index(
@@ -749,6 +773,11 @@ class StageChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="stage_changes",
     )
+    # Stored (partnerships/stage_history.py): the day the stay this change
+    # began ended (the effective date of the partnership's next change, in
+    # (effective date, id) order; empty while it lasts) and its length in days.
+    left_on = models.DateField(_("stay ended on"), null=True, blank=True, editable=False)
+    stay_days = models.IntegerField(_("days in the stage"), null=True, blank=True, editable=False)
 
     objects = PartnershipRowManager()
     all_objects = EveryRowManager()
@@ -775,6 +804,14 @@ class StageChange(models.Model):
         indexes = [
             models.Index(fields=["partnership", "effective_date"], name="stage_change_timeline"),
             models.Index(fields=["to_stage", "effective_date"], name="stage_change_funnel"),
+            # The reports' completed stays: a frequency table (stage, days)
+            # of the stays that ended in a period, from the index alone (one
+            # range per stage).
+            models.Index(
+                fields=["to_stage", "left_on", "stay_days", "partnership"],
+                name="stage_change_stays",
+                condition=Q(left_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,8 @@ current one on its day: the values in euros of its currency follow
 (``valuation.revalue``, which writes only the rows whose value changes). It is
 idempotent: a second run finds nothing to do, and a
 missed day is caught up by the next run. ``--all`` recomputes every
-partnership (after restoring a backup, say).
+partnership (after restoring a backup, say), its stored stage history too
+(``stage_history.py``: which only the workflows change, never time).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from partnerships import activity, valuation
+from partnerships import activity, stage_history, valuation
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         if options["all"]:
             count = activity.refresh_all(today=today)
             valuation.refresh_all(today=today)  # the same partnerships, all of them
+            stage_history.refresh_all()
             revalued = 0
         else:
             count = activity.refresh_due(today=today)

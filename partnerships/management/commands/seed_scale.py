@@ -19,7 +19,9 @@ two minutes on SQLite, with bounded memory; figures in docs/performance.md):
   meetings) are handed out here, from the tables' current maximum, while the
   transaction holds the write lock; PostgreSQL's sequences are moved past them.
 - Derived columns (search text, name keys, renewal dates) are computed with the
-  functions the models' ``save()`` uses, the normalized partnership title once
+  functions the models' ``save()`` uses, and the stored stage history (each
+  stay's end and length, the furthest stage: ``stage_history.py``) as the
+  history is generated, the normalized partnership title once
   for its meetings and actions; the tests check every row against the model
   methods.
 - One transaction. On SQLite the command's own connection gets a large page
@@ -413,12 +415,22 @@ class Command(BaseCommand):
                     "renewal_due_on",
                     "renews_tacitly",
                     "search_text",
+                    "furthest_stage",
+                    "entered_pipeline_on",
                 ],
                 now=now,
             ),
             "stage_changes": RowWriter(
                 StageChange,
-                ["partnership", "from_stage", "to_stage", "effective_date", "changed_by"],
+                [
+                    "partnership",
+                    "from_stage",
+                    "to_stage",
+                    "effective_date",
+                    "changed_by",
+                    "left_on",
+                    "stay_days",
+                ],
                 now=now,
             ),
             "parties": RowWriter(
@@ -622,11 +634,26 @@ class Command(BaseCommand):
                     adapt(renewal_due_on(_Terms(end_date=end_date, renewal_notice_days=notice))),
                     rand() < 0.3,
                     text_search.build_search_text([title]),
+                    stage,  # the moves only go forward: the last is the furthest
+                    on(moves[0][1]),
                 )
             )
+            # Each stay ends on the next move's day (stage_history.py's values).
             previous = ""
-            for stage_moved_to, day in moves:
-                stage_changes.append((pid, previous, stage_moved_to, on(day), owner))
+            for (stage_moved_to, day), (_next, left) in zip(
+                moves, [*moves[1:], (None, None)], strict=True
+            ):
+                stage_changes.append(
+                    (
+                        pid,
+                        previous,
+                        stage_moved_to,
+                        on(day),
+                        owner,
+                        on(left),
+                        None if left is None else left - day,
+                    )
+                )
                 previous = stage_moved_to
             for order, org in enumerate(self.random.sample(orgs, k=2)):
                 parties.append((pid, org, signatory if order == 0 else pick(roles), order))
