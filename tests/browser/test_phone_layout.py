@@ -54,6 +54,16 @@ SMALL_TARGETS = """() => {
 }"""
 
 
+# Content that runs out of its card (a card clips or scrolls it, so the window
+# itself does not grow): the team's table on a manager's "My work" did, in French.
+OUT_OF_CARD = """() => Array.from(document.querySelectorAll(".card table, .card .card-header"))
+  .filter(el => el.offsetParent)
+  .filter(el => el.getBoundingClientRect().right
+                > el.closest(".card").getBoundingClientRect().right + 1)
+  .map(el => "out of its card: " + el.tagName.toLowerCase() + " "
+             + el.textContent.trim().slice(0, 30))
+"""
+
 def _record_id(paths, kind):
     """The id in the walk's first detail page of that kind ("/contacts/7/")."""
     pattern = re.compile(rf"/{kind}/(\d+)/")
@@ -108,6 +118,7 @@ def test_no_page_overflows_clips_a_select_or_has_a_tiny_target(page, language, w
         response = page.goto(path)
         assert response.status == 200, path
         problems = page.evaluate(CLIPPED_SELECTS) + page.evaluate(SMALL_TARGETS)
+        problems += page.evaluate(OUT_OF_CARD)
         if page.evaluate("document.documentElement.scrollWidth") > width:
             problems.append("wider than the window")
         if problems:
