@@ -1092,8 +1092,6 @@ def action(title: str, partnership_key: str, **extra) -> dict:
         "details": extra.pop("details", ""),
         "source": extra.pop("source", ""),
         "illustrative": extra.pop("illustrative", False),
-        # The key of the organization this one duplicates on purpose (created anyway).
-        "duplicate_of": extra.pop("duplicate_of", None),
         **extra,
     }
 
