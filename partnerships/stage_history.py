@@ -31,31 +31,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import (
-    Case,
     F,
-    IntegerField,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
-from partnerships.models import Partnership, Stage, StageChange
-from partnerships.reports import DaysBetween
+from partnerships.models import Partnership, StageChange
+from partnerships.reports import DaysBetween, stage_rank
 
 BATCH = 5000
 IDS_PER_UPDATE = 500
-
-
-def _stage_rank(field_name: str) -> Case:
-    return Case(
-        *[When(**{field_name: stage}, then=Value(rank)) for rank, stage in enumerate(Stage.values)],
-        output_field=IntegerField(),
-    )
 
 
 def next_change_on() -> Subquery:
@@ -87,7 +77,7 @@ def partnership_values() -> dict:
     (a partnership without a history has no furthest stage: "")."""
     changes = StageChange.all_objects.filter(partnership=OuterRef("pk"))
     furthest = Subquery(
-        changes.annotate(rank=_stage_rank("to_stage")).order_by("-rank").values("to_stage")[:1]
+        changes.annotate(rank=stage_rank("to_stage")).order_by("-rank").values("to_stage")[:1]
     )
     return {
         "furthest_stage": Coalesce(furthest, Value("")),

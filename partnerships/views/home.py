@@ -164,28 +164,26 @@ def team_work(today: datetime.date) -> dict:
     partnerships on SQLite)."""
     week = today + datetime.timedelta(days=7)
     pending = Action.objects.filter(owner=OuterRef("pk")).pending().order_by().values("pk")
-    by_owner = list(
+    # Everyone, the accounts closed included: work left by someone who has
+    # gone is what a manager most needs to see and reassign.
+    owners = list(
         get_user_model()
-        .objects.filter(is_active=True)
-        .annotate(
+        .objects.annotate(
             overdue=CappedCount(pending.filter(due_date__lt=today)[: COUNT_LIMIT + 1]),
             due_soon=CappedCount(
                 pending.filter(due_date__gte=today, due_date__lte=week)[: COUNT_LIMIT + 1]
             ),
         )
         .filter(Q(overdue__gt=0) | Q(due_soon__gt=0))
-        .order_by("-overdue", "-due_soon", "pk")
-        .values("pk", "overdue", "due_soon")[:TEAM_SHOWN]
+        .order_by("-overdue", "-due_soon", "pk")[:TEAM_SHOWN]
     )
-    people = get_user_model().objects.in_bulk([row["pk"] for row in by_owner])
     since = today - datetime.timedelta(days=stalled_after_days())
     horizon = today + datetime.timedelta(days=RENEWAL_HORIZON_DAYS)
     partnerships_url = reverse("partnerships:list")
     return {
         "owners": [
-            OwnerWork(owner=people[row["pk"]], overdue=row["overdue"], due_soon=row["due_soon"])
-            for row in by_owner
-            if row["pk"] in people
+            OwnerWork(owner=owner, overdue=owner.overdue, due_soon=owner.due_soon)
+            for owner in owners
         ],
         "all_pending_url": f"{reverse('actions:list')}?pending=true",
         "stalled_days": stalled_after_days(),

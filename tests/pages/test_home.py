@@ -267,6 +267,16 @@ def test_a_manager_sees_the_teams_overdue_and_due_soon_work_by_owner(manager, my
     assert "All pending work" in team
 
 
+def test_a_manager_sees_the_overdue_work_of_someone_who_has_left(manager, teammate, my_work):
+    teammate.is_active = False
+    teammate.save(update_fields=["is_active"])
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(manager).get("/").content.decode()
+
+    team = section(page, "team-work-title")
+    assert "Tom Teammate" in team
+
+
 def test_a_manager_sees_stalled_partnerships_and_renewals_to_decide_of_everyone(manager, my_work):
     with time_machine.travel(NOW, tick=False):
         quiet = factories.PartnershipFactory(title="Quiet for a year", owner=manager)
