@@ -64,6 +64,7 @@ OUT_OF_CARD = """() => Array.from(document.querySelectorAll(".card table, .card 
              + el.textContent.trim().slice(0, 30))
 """
 
+
 def _record_id(paths, kind):
     """The id in the walk's first detail page of that kind ("/contacts/7/")."""
     pattern = re.compile(rf"/{kind}/(\d+)/")
