@@ -14,10 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -36,9 +34,10 @@ from rest_framework.response import Response
 from partnerships import permissions
 from partnerships.api.fields import CountryCodeField, PersonNameField
 from partnerships.dossier import Dossier, NotVisible, SubjectKind, build_dossier
-from partnerships.dossier_pdf import PdfUnavailable, render_pdf
+from partnerships.dossier_pdf import PdfUnavailable
 from partnerships.ids import parse_id
 from partnerships.models import UserProfile
+from partnerships.views.dossier import pdf_filename, pdf_of
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
@@ -429,19 +428,8 @@ def dossier_action(kind: SubjectKind):
 
 
 def _pdf_response(request: Request, built: Dossier, *, page_url: str, language: str) -> Response:
-    kind = built.kind
-    pk = built.subject.pk
-    context = {
-        "dossier": built,
-        "page_url": reverse(f"{kind}s:dossier", args=[pk]),
-        "pdf_url": reverse(f"{kind}s:dossier_pdf", args=[pk]),
-        "languages": settings.LANGUAGES,
-        "subject_url": built.subject.get_absolute_url(),
-        "for_pdf": True,
-    }
-    html = render_to_string("dossier/dossier.html", context, request=request._request)
     try:
-        content = render_pdf(html)
+        content = pdf_of(request._request, built)
     except PdfUnavailable as unavailable:
         return Response(
             {
@@ -453,7 +441,6 @@ def _pdf_response(request: Request, built: Dossier, *, page_url: str, language: 
             },
             status=503,
         )
-    name = slugify(built.title) or f"{kind}-{pk}"
     response = Response(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="dossier-{name}-{language}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{pdf_filename(built)}"'
     return response

@@ -4,6 +4,8 @@ whatever the language of the pages (``partnerships.dossier`` builds it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,11 +16,37 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from partnerships.dossier import NotVisible, SubjectKind, build_dossier
+from partnerships.dossier import Dossier, NotVisible, SubjectKind, build_dossier
 from partnerships.dossier_pdf import PdfUnavailable, render_pdf
 from partnerships.views.access import staff_required
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def page_context(dossier: Dossier) -> dict[str, Any]:
+    """What ``dossier/dossier.html`` needs besides the dossier."""
+    kind, pk = dossier.kind, dossier.subject.pk
+    return {
+        "dossier": dossier,
+        "page_url": reverse(f"{kind}s:dossier", args=[pk]),
+        "pdf_url": reverse(f"{kind}s:dossier_pdf", args=[pk]),
+        "languages": settings.LANGUAGES,
+        "subject_url": dossier.subject.get_absolute_url(),
+    }
+
+
+def pdf_of(request: HttpRequest, dossier: Dossier) -> bytes:
+    """The dossier's PDF (the page, printed); raises PdfUnavailable without
+    WeasyPrint's libraries or the CJK fonts. Call it in the dossier's language."""
+    html = render_to_string(
+        "dossier/dossier.html", {**page_context(dossier), "for_pdf": True}, request=request
+    )
+    return render_pdf(html)
+
+
+def pdf_filename(dossier: Dossier) -> str:
+    name = slugify(dossier.title) or f"{dossier.kind}-{dossier.subject.pk}"
+    return f"dossier-{name}-{dossier.language}.pdf"
 
 
 def _dossier(request: HttpRequest, kind: SubjectKind, pk: int, *, pdf: bool) -> HttpResponse:
@@ -30,28 +58,17 @@ def _dossier(request: HttpRequest, kind: SubjectKind, pk: int, *, pdf: bool) -> 
             {"language": language, "choices": settings.LANGUAGES},
             status=400,
         )
-    page_url = reverse(f"{kind}s:dossier", args=[pk])
-    pdf_url = reverse(f"{kind}s:dossier_pdf", args=[pk])
     with translation.override(language):
         try:
             dossier = build_dossier(user=request.user, kind=kind, pk=pk)
         except NotVisible as missing:
             raise Http404(_("No such record.")) from missing
-        context = {
-            "dossier": dossier,
-            "page_url": page_url,
-            "pdf_url": pdf_url,
-            "languages": settings.LANGUAGES,
-            "subject_url": dossier.subject.get_absolute_url(),
-        }
+        context = page_context(dossier)
         if not pdf:
             response = render(request, "dossier/dossier.html", context)
         else:
-            html = render_to_string(
-                "dossier/dossier.html", {**context, "for_pdf": True}, request=request
-            )
             try:
-                content = render_pdf(html)
+                content = pdf_of(request, dossier)
             except PdfUnavailable as unavailable:
                 response = render(
                     request,
@@ -61,10 +78,7 @@ def _dossier(request: HttpRequest, kind: SubjectKind, pk: int, *, pdf: bool) -> 
                 )
             else:
                 response = HttpResponse(content, content_type="application/pdf")
-                name = slugify(dossier.title) or f"{kind}-{pk}"
-                response["Content-Disposition"] = (
-                    f'inline; filename="dossier-{name}-{language}.pdf"'
-                )
+                response["Content-Disposition"] = f'inline; filename="{pdf_filename(dossier)}"'
     response["Content-Language"] = language
     return response
 
